@@ -1,0 +1,12 @@
+export type {
+  Config,
+  DatabaseConfig,
+  DatabaseKind,
+  EncryptionKey,
+  Environment,
+  LoadConfigOptions,
+  LogLevel,
+  PoolConfig,
+  WorkerMode,
+} from "./config.js";
+export { ConfigError, encryptionKeyFrom, loadConfig, testDatabaseUrl } from "./config.js";

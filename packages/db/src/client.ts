@@ -1,0 +1,116 @@
+import { PGlite } from "@electric-sql/pglite";
+import type { DatabaseConfig, DatabaseKind } from "@unwrapped/config";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema.js";
+
+export type Schema = typeof schema;
+
+/**
+ * The database as services see it: the same type for postgres.js, PGlite and a transaction on either,
+ * so code never knows which driver runs and a test can hand it a rolled-back transaction.
+ */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export type Unlisten = () => Promise<void>;
+
+export interface DatabaseHandle {
+  readonly db: Database;
+  readonly kind: DatabaseKind;
+  /**
+   * Subscribes to a NOTIFY channel. On PostgreSQL a dedicated connection listens and re-subscribes
+   * after a reconnect; on PGlite notifications come from the same in-process instance.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<Unlisten>;
+  /** Sends a NOTIFY now (outside any transaction). Inside a transaction use `notify(tx, ...)`. */
+  notify(channel: string, payload: string): Promise<void>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CreateDatabaseOptions {
+  /** PGlite only: start from a dump made with `dumpDataDir` (tests start from a migrated image). */
+  readonly loadDataDir?: Blob;
+  /** Name reported to PostgreSQL (pg_stat_activity), to tell processes apart. */
+  readonly applicationName?: string;
+}
+
+const drizzleOptions = { schema, casing: "snake_case" } as const;
+
+export async function createDatabase(
+  config: DatabaseConfig,
+  options: CreateDatabaseOptions = {},
+): Promise<DatabaseHandle> {
+  return config.kind === "postgres" ? createPostgres(config, options) : createPglite(config, options);
+}
+
+function createPostgres(config: DatabaseConfig, options: CreateDatabaseOptions): DatabaseHandle {
+  const client = postgres(config.url, {
+    max: config.pool.max,
+    idle_timeout: config.pool.idleTimeoutSeconds,
+    max_lifetime: config.pool.maxLifetimeSeconds === 0 ? null : config.pool.maxLifetimeSeconds,
+    connect_timeout: config.pool.connectTimeoutSeconds,
+    onnotice: () => {},
+    connection: { application_name: options.applicationName ?? "unwrapped" },
+  });
+  const db = drizzlePostgres(client, drizzleOptions) as unknown as Database;
+  return {
+    db,
+    kind: "postgres",
+    async listen(channel, onPayload) {
+      const subscription = await client.listen(channel, onPayload);
+      return () => subscription.unlisten();
+    },
+    async notify(channel, payload) {
+      await client.notify(channel, payload);
+    },
+    async ping() {
+      await client`select 1`;
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+async function createPglite(config: DatabaseConfig, options: CreateDatabaseOptions): Promise<DatabaseHandle> {
+  const client = await PGlite.create(config.url === "memory://" ? undefined : config.url, {
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    relaxedDurability: config.url === "memory://",
+  });
+  const db = drizzlePglite(client, drizzleOptions) as unknown as Database;
+  return {
+    db,
+    kind: "pglite",
+    async listen(channel, onPayload) {
+      const unlisten = await client.listen(channel, onPayload);
+      return async () => {
+        if (!client.closed) await unlisten();
+      };
+    },
+    async notify(channel, payload) {
+      await client.query("select pg_notify($1, $2)", [channel, payload]);
+    },
+    async ping() {
+      await client.query("select 1");
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+/** NOTIFY through any database or transaction; inside a transaction it is delivered at commit. */
+export async function notify(db: Database, channel: string, payload: string): Promise<void> {
+  await db.execute(sql`select pg_notify(${channel}, ${payload})`);
+}
+
+/** The rows of `db.execute`, whichever driver ran it (postgres.js returns an array, PGlite `{ rows }`). */
+export function rowsOf<Row>(result: unknown): Row[] {
+  if (Array.isArray(result)) return result as Row[];
+  return ((result as { rows?: Row[] }).rows ?? []) as Row[];
+}

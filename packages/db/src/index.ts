@@ -1,0 +1,19 @@
+export {
+  type CreateDatabaseOptions,
+  createDatabase,
+  type Database,
+  type DatabaseHandle,
+  notify,
+  rowsOf,
+  type Schema,
+  type Unlisten,
+} from "./client.js";
+export {
+  defaultMigrationsFolder,
+  type MigrateOptions,
+  type MigrateResult,
+  migrate,
+  pendingMigrationCount,
+} from "./migrate.js";
+export * as schema from "./schema.js";
+export * from "./schema.js";

@@ -1,0 +1,173 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/** Every timestamp is timestamptz, read and written as a Date in UTC. */
+const timestamptz = () => timestamp({ withTimezone: true, mode: "date" });
+const createdAt = () => timestamptz().notNull().defaultNow();
+
+export const users = pgTable("users", {
+  id: uuid().primaryKey().defaultRandom(),
+  /** The id accounts are linked by: /v1/me `account_id` when Spotify sends it, else `id`. */
+  spotifyAccountId: text().notNull().unique("users_spotify_account_id_key"),
+  /** The Spotify user id (`id`), shown to the user; may change, so never used for linking. */
+  spotifyId: text().notNull(),
+  displayName: text(),
+  email: text(),
+  country: text(),
+  imageUrl: text(),
+  createdAt: createdAt(),
+  updatedAt: createdAt(),
+});
+
+/**
+ * One row per user. Tokens are AES-256-GCM ciphertexts carrying the id of the key that wrote them.
+ * Kept out of `users` so no query that reads users can ever select a token by accident.
+ */
+export const spotifyCredentials = pgTable("spotify_credentials", {
+  userId: uuid()
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  accessTokenCiphertext: text().notNull(),
+  refreshTokenCiphertext: text().notNull(),
+  accessTokenExpiresAt: timestamptz().notNull(),
+  scope: text().notNull(),
+  /** When the user last consented; Spotify refresh tokens expire six months after it. */
+  consentedAt: createdAt(),
+  /** Set when Spotify refused the refresh token (invalid_grant): the user must sign in again. */
+  reauthorizationRequiredAt: timestamptz(),
+  updatedAt: createdAt(),
+});
+
+/**
+ * Refresh tokens, one row per token, grouped in families (one family per sign-in). Rotating marks the
+ * presented row `rotated_at` and inserts its successor in the same family; presenting a rotated token
+ * again revokes the whole family. Only SHA-256 hashes of tokens are stored.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    familyId: uuid().notNull(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text().notNull().unique("sessions_token_hash_key"),
+    createdAt: createdAt(),
+    expiresAt: timestamptz().notNull(),
+    rotatedAt: timestamptz(),
+    revokedAt: timestamptz(),
+  },
+  (table) => [
+    index("sessions_family_id_idx").on(table.familyId),
+    index("sessions_user_id_idx").on(table.userId),
+  ],
+);
+
+/** OAuth `state` values with their PKCE verifier: single use, short-lived. */
+export const oauthStates = pgTable(
+  "oauth_states",
+  {
+    state: text().primaryKey(),
+    codeVerifier: text().notNull(),
+    redirectTo: text().notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamptz().notNull(),
+    consumedAt: timestamptz(),
+  },
+  (table) => [index("oauth_states_expires_at_idx").on(table.expiresAt)],
+);
+
+/** One-time codes handed to redirect_to after sign-in and traded for a session by auth.exchange. */
+export const loginCodes = pgTable(
+  "login_codes",
+  {
+    codeHash: text().primaryKey(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: timestamptz().notNull(),
+    consumedAt: timestamptz(),
+  },
+  (table) => [index("login_codes_expires_at_idx").on(table.expiresAt)],
+);
+
+export const analysisStatus = pgEnum("analysis_status", ["pending", "processing", "completed", "failed"]);
+export const analysisStage = pgEnum("analysis_stage", [
+  "queued",
+  "collecting",
+  "profiling",
+  "judging",
+  "saving",
+  "done",
+]);
+export const judgeKind = pgEnum("judge_kind", ["llm", "rules"]);
+
+/**
+ * An analysis is both what the user sees and the job queue. Workers claim pending rows (or processing
+ * rows whose lease ran out) with FOR UPDATE SKIP LOCKED, and guard every later write with `lease_token`.
+ */
+export const analyses = pgTable(
+  "analyses",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: analysisStatus().notNull().default("pending"),
+    stage: analysisStage().notNull().default("queued"),
+    progress: doublePrecision().notNull().default(0),
+    /** Increases with every visible change; the event id of `analysis.watch`. */
+    version: integer().notNull().default(1),
+    attempts: integer().notNull().default(0),
+    maxAttempts: integer().notNull(),
+    runAfter: createdAt(),
+    lockedBy: text(),
+    leaseToken: uuid(),
+    lockedUntil: timestamptz(),
+    errorCode: text(),
+    errorMessage: text(),
+    judge: judgeKind(),
+    profile: jsonb(),
+    label: text(),
+    description: text(),
+    criticalAcclaim: doublePrecision(),
+    mainstream: doublePrecision(),
+    shareToken: text().unique("analyses_share_token_key"),
+    shareRevokedAt: timestamptz(),
+    createdAt: createdAt(),
+    startedAt: timestamptz(),
+    completedAt: timestamptz(),
+    updatedAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("analyses_one_active_per_user_idx")
+      .on(table.userId)
+      .where(sql`${table.status} in ('pending', 'processing')`),
+    index("analyses_claim_pending_idx").on(table.runAfter).where(sql`${table.status} = 'pending'`),
+    index("analyses_claim_expired_idx").on(table.lockedUntil).where(sql`${table.status} = 'processing'`),
+    index("analyses_user_created_at_idx").on(table.userId, table.createdAt.desc(), table.id.desc()),
+    check("analyses_progress_range", sql`${table.progress} >= 0 and ${table.progress} <= 1`),
+    check("analyses_attempts_range", sql`${table.attempts} >= 0 and ${table.maxAttempts} >= 1`),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type SpotifyCredentials = typeof spotifyCredentials.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type Analysis = typeof analyses.$inferSelect;
+export type AnalysisStatusValue = (typeof analysisStatus.enumValues)[number];
+export type AnalysisStageValue = (typeof analysisStage.enumValues)[number];
+export type JudgeKind = (typeof judgeKind.enumValues)[number];

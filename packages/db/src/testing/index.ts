@@ -1,0 +1,2 @@
+export { createIsolatedDatabase, type TestDatabaseSource } from "./database.js";
+export { dbTest, testDatabase } from "./fixture.js";
