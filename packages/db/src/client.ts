@@ -17,6 +17,14 @@ export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 
 export type Unlisten = () => Promise<void>;
 
+export interface ListenOptions {
+  /**
+   * Called each time the subscription is (re)established. After a lost connection notifications sent in
+   * between are gone, so listeners re-read what they track when this fires again.
+   */
+  readonly onSubscribed?: () => void;
+}
+
 export interface DatabaseHandle {
   readonly db: Database;
   readonly kind: DatabaseKind;
@@ -24,7 +32,7 @@ export interface DatabaseHandle {
    * Subscribes to a NOTIFY channel. On PostgreSQL a dedicated connection listens and re-subscribes
    * after a reconnect; on PGlite notifications come from the same in-process instance.
    */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<Unlisten>;
+  listen(channel: string, onPayload: (payload: string) => void, options?: ListenOptions): Promise<Unlisten>;
   /** Sends a NOTIFY now (outside any transaction). Inside a transaction use `notify(tx, ...)`. */
   notify(channel: string, payload: string): Promise<void>;
   /** Resolves when the database answers a trivial query. */
@@ -61,8 +69,8 @@ function createPostgres(config: DatabaseConfig, options: CreateDatabaseOptions):
   return {
     db,
     kind: "postgres",
-    async listen(channel, onPayload) {
-      const subscription = await client.listen(channel, onPayload);
+    async listen(channel, onPayload, listenOptions) {
+      const subscription = await client.listen(channel, onPayload, listenOptions?.onSubscribed);
       return () => subscription.unlisten();
     },
     async notify(channel, payload) {
@@ -86,8 +94,9 @@ async function createPglite(config: DatabaseConfig, options: CreateDatabaseOptio
   return {
     db,
     kind: "pglite",
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, listenOptions) {
       const unlisten = await client.listen(channel, onPayload);
+      listenOptions?.onSubscribed?.();
       return async () => {
         if (!client.closed) await unlisten();
       };

@@ -3,6 +3,7 @@ export {
   createDatabase,
   type Database,
   type DatabaseHandle,
+  type ListenOptions,
   notify,
   rowsOf,
   type Schema,

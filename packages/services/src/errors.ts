@@ -36,10 +36,23 @@ export class ValidationError extends AppError {
   }
 }
 
+/** Why a request was not authenticated; clients refresh their access token on "token_expired". */
+export type UnauthenticatedReason =
+  | "missing"
+  | "token_expired"
+  | "token_invalid"
+  | "session_ended"
+  | "code_invalid";
+
 export class UnauthenticatedError extends AppError {
   override name = "UnauthenticatedError";
-  constructor(message = "Sign in to continue.", options?: AppErrorOptions) {
+  readonly reason: UnauthenticatedReason;
+  constructor(
+    message = "Sign in to continue.",
+    options: AppErrorOptions & { reason?: UnauthenticatedReason } = {},
+  ) {
     super("UNAUTHENTICATED", message, options);
+    this.reason = options.reason ?? "token_invalid";
   }
 }
 

@@ -1,0 +1,154 @@
+import { isAppError, type Services, type SharedVerdict } from "@unwrapped/services";
+import { Router } from "express";
+import { html, PAGE_CSP, SafeHtml } from "../html.js";
+
+/** GET /s/:token — the public page of a shared verdict, with Open Graph and Twitter card tags. */
+export function sharePage(services: Services): Router {
+  const router = Router();
+  router.get("/s/:token", async (request, response) => {
+    const token = request.params.token;
+    response.setHeader("content-security-policy", PAGE_CSP);
+    response.setHeader("cache-control", "no-cache");
+    response.type("html");
+    const valid = typeof token === "string" && /^[A-Za-z0-9_-]{16,128}$/.test(token);
+    try {
+      if (!valid) throw new Error("not a share token");
+      const verdict = await services.shares.get(token);
+      response.send(renderVerdictPage(verdict, `${services.config.server.publicUrl}/s/${token}`).value);
+    } catch (error) {
+      if (valid && !(isAppError(error) && error.code === "NOT_FOUND")) throw error;
+      response.status(404).send(renderNotFoundPage(services.config.server.publicUrl).value);
+    }
+  });
+  return router;
+}
+
+const STYLE = `
+  :root { color-scheme: dark; --bg: #0f0f14; --card: #191922; --text: #f2f2f5; --muted: #a0a0b0; --accent: #1ed760; }
+  * { box-sizing: border-box; }
+  body { margin: 0; background: var(--bg); color: var(--text); font: 17px/1.6 system-ui, -apple-system, "Segoe UI", sans-serif; }
+  main { max-width: 720px; margin: 0 auto; padding: 48px 20px 64px; }
+  .eyebrow { color: var(--muted); text-transform: uppercase; letter-spacing: .12em; font-size: 13px; margin: 0; }
+  h1 { font-size: clamp(32px, 7vw, 56px); line-height: 1.05; margin: 8px 0 24px; letter-spacing: -.01em; }
+  .card { background: var(--card); border-radius: 16px; padding: 24px; margin: 24px 0; }
+  .description p { margin: 0 0 1em; }
+  .grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 24px; align-items: center; }
+  @media (max-width: 600px) { .grid { grid-template-columns: 1fr; } }
+  .genre { display: grid; grid-template-columns: 1fr auto; gap: 4px 12px; margin: 0 0 10px; font-size: 15px; }
+  .bar { grid-column: 1 / -1; height: 6px; background: #2a2a36; border-radius: 3px; overflow: hidden; }
+  .bar span { display: block; height: 100%; background: var(--accent); }
+  .scores { display: flex; gap: 24px; color: var(--muted); font-size: 15px; }
+  .scores strong { color: var(--text); font-size: 22px; display: block; }
+  footer { color: var(--muted); font-size: 14px; margin-top: 32px; }
+  a { color: var(--accent); }
+`;
+
+function layout(head: { title: string; description: string; url: string }, body: SafeHtml): SafeHtml {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${head.title}</title>
+<meta name="description" content="${head.description}">
+<meta property="og:title" content="${head.title}">
+<meta property="og:description" content="${head.description}">
+<meta property="og:type" content="website">
+<meta property="og:url" content="${head.url}">
+<meta property="og:site_name" content="unwrapped">
+<meta name="twitter:card" content="summary">
+<meta name="twitter:title" content="${head.title}">
+<meta name="twitter:description" content="${head.description}">
+<meta name="robots" content="noindex">
+<style>${new SafeHtml(STYLE)}</style>
+</head>
+<body>
+${body}
+</body>
+</html>`;
+}
+
+export function renderVerdictPage(verdict: SharedVerdict, url: string): SafeHtml {
+  const who = verdict.displayName ? `${verdict.displayName}'s` : "A listener's";
+  const title = `${who} music taste: ${verdict.label}`;
+  const summary = truncate(verdict.description.replace(/\s+/g, " "), 200);
+  const paragraphs = verdict.description
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter(Boolean);
+  const genres = (verdict.profile.topGenres ?? []).slice(0, 6);
+  return layout(
+    { title, description: summary, url },
+    html`<main>
+  <p class="eyebrow">${who} music taste, unwrapped</p>
+  <h1>${verdict.label}</h1>
+  <section class="card description">${paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}</section>
+  <section class="card grid">
+    ${quadrantChart(verdict.mainstream, verdict.criticalAcclaim)}
+    <div>
+      <div class="scores">
+        <div><strong>${percent(verdict.mainstream)}</strong>mainstream</div>
+        <div><strong>${percent(verdict.criticalAcclaim)}</strong>critical acclaim</div>
+      </div>
+      ${
+        genres.length > 0
+          ? html`<h2 class="eyebrow" style="margin-top:24px">Top genres</h2>
+      ${genres.map(
+        (genre) => html`<div class="genre"><span>${genre.genre}</span><span>${percent(genre.share)}</span>
+        <div class="bar"><span style="width:${Math.round(genre.share * 100)}%"></span></div></div>`,
+      )}`
+          : ""
+      }
+    </div>
+  </section>
+  <footer>Analysed ${verdict.analyzedAt.toISOString().slice(0, 10)} · <a href="/">unwrapped</a> tells you what your music taste says about you.</footer>
+</main>`,
+  );
+}
+
+/** Mainstream on x (underground left, chart-topping right), critical acclaim on y (acclaimed on top). */
+function quadrantChart(mainstream: number, criticalAcclaim: number): SafeHtml {
+  const size = 280;
+  const pad = 28;
+  const inner = size - pad * 2;
+  const x = pad + clamp01(mainstream) * inner;
+  const y = pad + (1 - clamp01(criticalAcclaim)) * inner;
+  return html`<svg viewBox="0 0 ${size} ${size}" width="100%" role="img" aria-label="Mainstream ${percent(mainstream)}, critical acclaim ${percent(criticalAcclaim)}" xmlns="http://www.w3.org/2000/svg">
+  <rect x="${pad}" y="${pad}" width="${inner}" height="${inner}" rx="8" fill="#12121a" stroke="#2a2a36"/>
+  <line x1="${size / 2}" y1="${pad}" x2="${size / 2}" y2="${size - pad}" stroke="#2a2a36"/>
+  <line x1="${pad}" y1="${size / 2}" x2="${size - pad}" y2="${size / 2}" stroke="#2a2a36"/>
+  <text x="${size / 2}" y="18" fill="#a0a0b0" font-size="11" text-anchor="middle">critically acclaimed</text>
+  <text x="${size / 2}" y="${size - 8}" fill="#a0a0b0" font-size="11" text-anchor="middle">critically concerning</text>
+  <text x="10" y="${size / 2}" fill="#a0a0b0" font-size="11" text-anchor="middle" transform="rotate(-90 10 ${size / 2})">underground</text>
+  <text x="${size - 10}" y="${size / 2}" fill="#a0a0b0" font-size="11" text-anchor="middle" transform="rotate(90 ${size - 10} ${size / 2})">chart-topping</text>
+  <circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="9" fill="#1ed760" stroke="#0f0f14" stroke-width="3"/>
+</svg>`;
+}
+
+export function renderNotFoundPage(publicUrl: string): SafeHtml {
+  return layout(
+    {
+      title: "This verdict is not here",
+      description: "The share link does not exist or was revoked by its owner.",
+      url: publicUrl,
+    },
+    html`<main>
+  <p class="eyebrow">404</p>
+  <h1>This verdict is not here</h1>
+  <p>The link does not exist, or its owner stopped sharing it.</p>
+  <footer><a href="/">unwrapped</a> tells you what your music taste says about you.</footer>
+</main>`,
+  );
+}
+
+function percent(value: number): string {
+  return `${Math.round(clamp01(value) * 100)}%`;
+}
+
+function clamp01(value: number): number {
+  return Math.min(1, Math.max(0, Number.isFinite(value) ? value : 0));
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).replace(/\s+\S*$/, "")}…`;
+}

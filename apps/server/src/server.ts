@@ -1,0 +1,106 @@
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { Config } from "@unwrapped/config";
+import { createDatabase, type DatabaseHandle, migrate } from "@unwrapped/db";
+import {
+  type Clock,
+  createServices,
+  type HttpDependencies,
+  type Logger,
+  type Services,
+  type Worker,
+} from "@unwrapped/services";
+import { createSandbox, type SandboxControls } from "@unwrapped/spotify-sandbox";
+import { createApp } from "./app.js";
+import { loadTls } from "./https.js";
+
+export interface StartServerOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** An existing database (tests); otherwise one is opened from config and closed with the server. */
+  readonly database?: DatabaseHandle;
+  readonly clock?: Clock;
+  readonly http?: HttpDependencies;
+}
+
+export interface RunningServer {
+  /** The URL the server listens on (with the real port when PORT=0). */
+  readonly url: string;
+  readonly services: Services;
+  /** Demo mode: the mounted sandbox's fault knobs. */
+  readonly sandbox: SandboxControls | null;
+  /** The inline worker (WORKER=inline), else null. */
+  readonly worker: Worker | null;
+  close(): Promise<void>;
+}
+
+/** Opens the database, applies migrations (unless MIGRATE=off), mounts everything and listens. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config, logger } = options;
+  const database =
+    options.database ?? (await createDatabase(config.database, { applicationName: "unwrapped-server" }));
+  if (config.migrate) {
+    const { applied } = await migrate(database.db);
+    if (applied > 0) logger.info({ applied }, "applied database migrations");
+  }
+  const services = createServices({
+    config,
+    database,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.http ? { http: options.http } : {}),
+  });
+  const sandbox = config.spotify.demo
+    ? createSandbox({
+        clientId: config.spotify.clientId,
+        clientSecret: config.spotify.clientSecret,
+        latencyMs: config.spotify.sandboxLatencyMs,
+        developmentMode: config.spotify.sandboxDevelopmentMode,
+      })
+    : null;
+  const app = createApp({ services, sandbox: sandbox?.router });
+  const worker = config.worker.mode === "inline" ? services.createWorker() : null;
+  const tls = await loadTls(config, logger);
+  const server: Server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key }, app)
+    : createHttpServer(app);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.server.port, config.server.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  await worker?.start();
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `${tls ? "https" : "http"}://${host}:${address.port}`;
+
+  const purge = setInterval(() => {
+    services.signIn
+      .purgeExpired()
+      .catch((error: unknown) => logger.warn({ err: error }, "purging expired sign-in state failed"));
+  }, 10 * 60_000);
+  purge.unref();
+
+  return {
+    url,
+    services,
+    sandbox: sandbox?.controls ?? null,
+    worker,
+    async close() {
+      clearInterval(purge);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const forceClose = setTimeout(() => server.closeAllConnections(), 2_000);
+      await worker?.stop();
+      await closed;
+      clearTimeout(forceClose);
+      await services.statusHub.close();
+      if (!options.database) await database.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { ConfigError, loadConfig } from "@unwrapped/config";
+import { createDatabase, migrate } from "@unwrapped/db";
+import { createLogger, createServices } from "@unwrapped/services";
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+if (config.database.kind === "pglite") {
+  console.error(
+    "The embedded database (PGlite) belongs to one process, so `pnpm worker` cannot share it with the server.\n" +
+      "With PGlite the server runs the worker itself (WORKER=inline, the default). To scale out with worker\n" +
+      "processes, set DATABASE_URL to PostgreSQL for both the server and the workers.",
+  );
+  process.exit(1);
+}
+
+const logger = createLogger({ level: config.logLevel, name: "worker" });
+const database = await createDatabase(config.database, { applicationName: "unwrapped-worker" });
+if (config.migrate) {
+  const { applied } = await migrate(database.db);
+  if (applied > 0) logger.info({ applied }, "applied database migrations");
+}
+const services = createServices({ config, database, logger });
+const worker = services.createWorker();
+await worker.start();
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(
+      { signal, graceSeconds: config.worker.shutdownGraceSeconds },
+      "stopping: finishing running analyses",
+    );
+    worker
+      .stop()
+      .then(() => services.statusHub.close())
+      .then(() => database.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
+  });
+}

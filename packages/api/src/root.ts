@@ -1,0 +1,20 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { analysisRouter } from "./routers/analysis.js";
+import { authRouter } from "./routers/auth.js";
+import { healthRouter } from "./routers/health.js";
+import { shareRouter } from "./routers/share.js";
+import { createCallerFactory, router } from "./trpc.js";
+
+export const appRouter = router({
+  auth: authRouter,
+  analysis: analysisRouter,
+  share: shareRouter,
+  health: healthRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+/** Calls procedures in-process, without HTTP: `createCaller(context).auth.me()`. */
+export const createCaller = createCallerFactory(appRouter);

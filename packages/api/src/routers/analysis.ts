@@ -1,0 +1,50 @@
+import { type TRPCRouterRecord, tracked } from "@trpc/server";
+import { protectedProcedure } from "../trpc.js";
+import {
+  AnalysisLookupInput,
+  AnalysisResult,
+  AnalysisStatus,
+  BeginAnalysisInput,
+  HistoryInput,
+  HistoryPage,
+  WatchAnalysisInput,
+} from "./analysis.schemas.js";
+
+export const analysisRouter = {
+  /** Idempotent: the active analysis, else the latest completed one (unless `fresh`), else a new one. */
+  begin: protectedProcedure
+    .input(BeginAnalysisInput)
+    .output(AnalysisStatus)
+    .mutation(({ ctx, input }) => ctx.services.analyses.begin(ctx.user.id, { fresh: input?.fresh ?? false })),
+
+  status: protectedProcedure
+    .input(AnalysisLookupInput)
+    .output(AnalysisStatus)
+    .query(({ ctx, input }) => ctx.services.analyses.status(ctx.user.id, input?.analysisId)),
+
+  result: protectedProcedure
+    .input(AnalysisLookupInput)
+    .output(AnalysisResult)
+    .query(({ ctx, input }) => ctx.services.analyses.result(ctx.user.id, input?.analysisId)),
+
+  /** One AnalysisStatus per change over SSE, ending after completed or failed; resumable by event id. */
+  watch: protectedProcedure.input(WatchAnalysisInput).subscription(async function* ({ ctx, input, signal }) {
+    for await (const event of ctx.services.analyses.watch(ctx.user.id, {
+      ...(input?.analysisId ? { analysisId: input.analysisId } : {}),
+      lastEventId: input?.lastEventId ?? null,
+      ...(signal ? { signal } : {}),
+    })) {
+      yield tracked(event.id, event.status);
+    }
+  }),
+
+  history: protectedProcedure
+    .input(HistoryInput)
+    .output(HistoryPage)
+    .query(({ ctx, input }) =>
+      ctx.services.analyses.history(ctx.user.id, {
+        ...(input?.cursor ? { cursor: input.cursor } : {}),
+        ...(input?.limit ? { limit: input.limit } : {}),
+      }),
+    ),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,194 @@
+import { analyses, type Database } from "@unwrapped/db";
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import { NotFoundError, PreconditionFailedError, ValidationError } from "../errors.js";
+import type { AnalysisQueue, StatusEvent } from "../queue/analysis-queue.js";
+import type { HubEvent, StatusHub } from "../queue/status-hub.js";
+import {
+  type AnalysisResult,
+  type AnalysisStatus,
+  TERMINAL_STATUSES,
+  toAnalysisResult,
+  toAnalysisStatus,
+} from "./views.js";
+
+export interface HistoryPage {
+  readonly items: readonly AnalysisStatus[];
+  readonly nextCursor: string | null;
+}
+
+/** A status to send to a watcher, with its event id (the row version) for resuming. */
+export interface WatchEvent {
+  readonly id: string;
+  readonly status: AnalysisStatus;
+}
+
+/**
+ * What a signed-in user can ask about their analyses. Another user's analysis id answers NOT_FOUND,
+ * exactly like one that does not exist, so ids reveal nothing.
+ */
+export class AnalysisService {
+  readonly #db: Database;
+  readonly #queue: AnalysisQueue;
+  readonly #hub: StatusHub;
+  readonly #publicUrl: string;
+
+  constructor(dependencies: { db: Database; queue: AnalysisQueue; hub: StatusHub; publicUrl: string }) {
+    this.#db = dependencies.db;
+    this.#queue = dependencies.queue;
+    this.#hub = dependencies.hub;
+    this.#publicUrl = dependencies.publicUrl;
+  }
+
+  begin(userId: string, options: { fresh?: boolean } = {}): Promise<AnalysisStatus> {
+    return this.#queue.begin(userId, options);
+  }
+
+  async status(userId: string, analysisId?: string): Promise<AnalysisStatus> {
+    return toAnalysisStatus(await this.#find(userId, analysisId));
+  }
+
+  /**
+   * The verdict of `analysisId`, or by default of the user's latest completed analysis (so a new one
+   * running does not hide the last verdict).
+   */
+  async result(userId: string, analysisId?: string): Promise<AnalysisResult> {
+    if (analysisId) {
+      const row = await this.#find(userId, analysisId);
+      if (row.status !== "completed") throw notReady(row.status);
+      return toAnalysisResult(row, this.#publicUrl);
+    }
+    const [completed] = await this.#db
+      .select()
+      .from(analyses)
+      .where(and(eq(analyses.userId, userId), eq(analyses.status, "completed")))
+      .orderBy(desc(analyses.createdAt), desc(analyses.id))
+      .limit(1);
+    if (completed) return toAnalysisResult(completed, this.#publicUrl);
+    const latest = await this.#find(userId, undefined);
+    throw notReady(latest.status);
+  }
+
+  /** Newest first, keyset-paginated on (created_at, id) so pages stay stable while analyses are added. */
+  async history(userId: string, options: { cursor?: string; limit?: number } = {}): Promise<HistoryPage> {
+    const limit = options.limit ?? 20;
+    const after = options.cursor ? decodeCursor(options.cursor) : undefined;
+    const rows = await this.#db
+      .select()
+      .from(analyses)
+      .where(
+        and(
+          eq(analyses.userId, userId),
+          after
+            ? or(
+                lt(analyses.createdAt, after.createdAt),
+                and(eq(analyses.createdAt, after.createdAt), lt(analyses.id, after.id)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(desc(analyses.createdAt), desc(analyses.id))
+      .limit(limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toAnalysisStatus),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    };
+  }
+
+  /**
+   * Status changes of one analysis as they are committed: the current status first (unless the watcher
+   * already has it, per `lastEventId`), then one event per change, ending after a terminal status.
+   * Driven by NOTIFY through the hub; the row is re-read only on start and after a reconnect.
+   */
+  async *watch(
+    userId: string,
+    options: { analysisId?: string; lastEventId?: string | null; signal?: AbortSignal },
+  ): AsyncGenerator<WatchEvent> {
+    const target = await this.#find(userId, options.analysisId);
+    const pending: HubEvent[] = [];
+    let notify: (() => void) | undefined;
+    const unsubscribe = await this.#hub.subscribe(target.id, (event) => {
+      pending.push(event);
+      notify?.();
+    });
+    const aborted = new Promise<void>((resolve) => {
+      if (options.signal?.aborted) resolve();
+      options.signal?.addEventListener("abort", () => resolve(), { once: true });
+    });
+    try {
+      let lastVersion = Number(options.lastEventId ?? 0) || 0;
+      let current: StatusEvent | (AnalysisStatus & { version: number }) = await this.#read(target.id);
+      while (true) {
+        if (current.version > lastVersion) {
+          lastVersion = current.version;
+          yield { id: String(current.version), status: stripVersion(current) };
+        }
+        if (TERMINAL_STATUSES.includes(current.status)) return;
+        while (pending.length === 0) {
+          if (options.signal?.aborted) return;
+          await Promise.race([new Promise<void>((resolve) => (notify = resolve)), aborted]);
+          notify = undefined;
+        }
+        const event = pending.shift() as HubEvent;
+        current = event === "resync" ? await this.#read(target.id) : event;
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  async #read(analysisId: string) {
+    const [row] = await this.#db.select().from(analyses).where(eq(analyses.id, analysisId));
+    if (!row) throw new NotFoundError("This analysis no longer exists.");
+    return { ...toAnalysisStatus(row), version: row.version };
+  }
+
+  async #find(userId: string, analysisId: string | undefined) {
+    const [row] = analysisId
+      ? await this.#db
+          .select()
+          .from(analyses)
+          .where(and(eq(analyses.id, analysisId), eq(analyses.userId, userId)))
+      : await this.#db
+          .select()
+          .from(analyses)
+          .where(eq(analyses.userId, userId))
+          .orderBy(desc(analyses.createdAt), desc(analyses.id))
+          .limit(1);
+    if (!row) {
+      throw new NotFoundError(
+        analysisId
+          ? "No analysis with this id was found."
+          : "You have no analyses yet. Start one with analysis.begin.",
+      );
+    }
+    return row;
+  }
+}
+
+function stripVersion(status: AnalysisStatus & { version: number; userId?: string }): AnalysisStatus {
+  const { version: _version, userId: _userId, ...rest } = status;
+  return rest;
+}
+
+function notReady(status: AnalysisStatus["status"]): PreconditionFailedError {
+  return new PreconditionFailedError(
+    status === "failed"
+      ? "This analysis failed, so it has no verdict. Start a new one."
+      : `This analysis is still ${status}; its verdict is not ready yet.`,
+  );
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(iso ?? "");
+  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
+    throw new ValidationError("The cursor is not valid; use nextCursor from a previous page.");
+  }
+  return { createdAt, id };
+}

@@ -1,0 +1,132 @@
+import { type Database, users } from "@unwrapped/db";
+import { eq } from "drizzle-orm";
+import type { Logger } from "pino";
+import { ReauthorizationRequiredError, UpstreamError } from "../errors.js";
+import type { AnalysisQueue, ClaimedTask } from "../queue/analysis-queue.js";
+import type { Collector } from "./collector.js";
+import type { Persister } from "./persister.js";
+import type { Profiler } from "./profiler.js";
+import type { TokenService } from "./token-service.js";
+import type { Judge } from "./types.js";
+
+export type TaskOutcome = "completed" | "retrying" | "failed" | "lost" | "released";
+
+/** Progress shown when each stage starts. */
+export const STAGE_PROGRESS = { collecting: 0.1, profiling: 0.6, judging: 0.7, saving: 0.9 } as const;
+
+export interface CoordinatorDependencies {
+  readonly db: Database;
+  readonly queue: AnalysisQueue;
+  readonly tokens: TokenService;
+  readonly collector: Collector;
+  readonly profiler: Profiler;
+  readonly judge: Judge;
+  readonly persister: Persister;
+  readonly logger: Logger;
+}
+
+class LeaseLostError extends Error {
+  override name = "LeaseLostError";
+}
+
+/**
+ * Runs one claimed analysis: token -> collect -> profile -> judge -> save, recording the stage and
+ * progress on the row (each write NOTIFYs watchers) and deciding what a failure means: retry later,
+ * fail with a readable message, or — when the lease was lost — drop everything silently.
+ * No database transaction is open while Spotify or the LLM is called.
+ */
+export class Coordinator {
+  readonly #deps: CoordinatorDependencies;
+
+  constructor(dependencies: CoordinatorDependencies) {
+    this.#deps = dependencies;
+  }
+
+  async run(task: ClaimedTask, signal: AbortSignal = new AbortController().signal): Promise<TaskOutcome> {
+    const { queue, tokens, collector, profiler, judge, persister, logger } = this.#deps;
+    const advance = async (stage: keyof typeof STAGE_PROGRESS) => {
+      if (signal.aborted) throw signal.reason;
+      if (!(await queue.advance(task, stage, STAGE_PROGRESS[stage]))) throw new LeaseLostError();
+    };
+    try {
+      await advance("collecting");
+      const data = await collector.collect(
+        (options) =>
+          tokens.accessToken(task.userId, options?.staleToken ? { staleToken: options.staleToken } : {}),
+        signal,
+      );
+      await advance("profiling");
+      const profile = profiler.profile(data);
+      await advance("judging");
+      const [user] = await this.#deps.db
+        .select({ displayName: users.displayName })
+        .from(users)
+        .where(eq(users.id, task.userId));
+      const verdict = await judge.judge(profile, { displayName: user?.displayName ?? null });
+      await advance("saving");
+      if (!(await persister.save(task, profile, verdict))) throw new LeaseLostError();
+      return "completed";
+    } catch (error) {
+      return this.#handleFailure(task, error, signal, logger);
+    }
+  }
+
+  async #handleFailure(
+    task: ClaimedTask,
+    error: unknown,
+    signal: AbortSignal,
+    logger: Logger,
+  ): Promise<TaskOutcome> {
+    const { queue } = this.#deps;
+    if (error instanceof LeaseLostError) {
+      logger.warn(
+        { analysisId: task.id },
+        "lease lost: another worker owns this analysis now; dropping the result",
+      );
+      return "lost";
+    }
+    if (signal.aborted) {
+      return (await queue.release(task)) ? "released" : "lost";
+    }
+    let written: boolean;
+    let outcome: TaskOutcome;
+    if (error instanceof ReauthorizationRequiredError) {
+      written = await queue.fail(task, {
+        code: "SPOTIFY_REAUTHORIZATION_REQUIRED",
+        message:
+          "Spotify access has expired or was revoked. Sign in with Spotify again, then start a new analysis.",
+      });
+      outcome = "failed";
+    } else if (error instanceof UpstreamError && !error.retryable) {
+      written = await queue.fail(task, {
+        code: "SPOTIFY_ERROR",
+        message: `Spotify refused to share your listening data: ${error.message}.`,
+      });
+      outcome = "failed";
+    } else if (error instanceof UpstreamError) {
+      const rateLimited = error.status === 429;
+      written = await queue.retry(
+        task,
+        rateLimited
+          ? {
+              code: "SPOTIFY_RATE_LIMITED",
+              message: "Spotify asked us to slow down; your analysis will resume shortly.",
+            }
+          : {
+              code: "SPOTIFY_UNAVAILABLE",
+              message: "Spotify could not be reached; we will try again shortly.",
+            },
+        error.retryAfterMs !== undefined ? { delayMs: error.retryAfterMs } : {},
+      );
+      outcome = "retrying";
+    } else {
+      logger.error({ err: error, analysisId: task.id }, "analysis failed unexpectedly");
+      written = await queue.retry(task, {
+        code: "INTERNAL_ERROR",
+        message: "Something went wrong on our side while analysing; we will try again shortly.",
+      });
+      outcome = "retrying";
+    }
+    return written ? outcome : "lost";
+  }
+}

@@ -1,0 +1,85 @@
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import type { Clock } from "../clock.js";
+import { UnauthenticatedError } from "../errors.js";
+
+export interface AccessTokenSettings {
+  readonly secret: string;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly ttlSeconds: number;
+}
+
+/** Who a verified access token speaks for. */
+export interface AccessTokenClaims {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly expiresAt: Date;
+}
+
+const ALGORITHM = "HS256";
+
+/**
+ * Signs and verifies access tokens: HS256 JWTs (the algorithm pinned on verify, so `alg: none` or an
+ * RS/HS confusion cannot pass) with iss, aud, sub = user id, sid = session family id, iat and exp.
+ * The HMAC key is imported into WebCrypto once, not on every call.
+ */
+export class AccessTokens {
+  readonly #settings: AccessTokenSettings;
+  readonly #clock: Clock;
+  readonly #key: Promise<CryptoKey>;
+
+  constructor(settings: AccessTokenSettings, clock: Clock) {
+    this.#settings = settings;
+    this.#clock = clock;
+    this.#key = crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(settings.secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    );
+  }
+
+  async sign(userId: string, sessionId: string): Promise<{ token: string; expiresAt: Date }> {
+    const issuedAt = Math.floor(this.#clock.now().getTime() / 1000);
+    const expiresAtSeconds = issuedAt + this.#settings.ttlSeconds;
+    const token = await new SignJWT({ sid: sessionId })
+      .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
+      .setIssuer(this.#settings.issuer)
+      .setAudience(this.#settings.audience)
+      .setSubject(userId)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAtSeconds)
+      .sign(await this.#key);
+    return { token, expiresAt: new Date(expiresAtSeconds * 1000) };
+  }
+
+  async verify(token: string): Promise<AccessTokenClaims> {
+    try {
+      const { payload } = await jwtVerify(token, await this.#key, {
+        algorithms: [ALGORITHM],
+        issuer: this.#settings.issuer,
+        audience: this.#settings.audience,
+        requiredClaims: ["sub", "sid", "iat", "exp"],
+        currentDate: this.#clock.now(),
+      });
+      if (
+        typeof payload.sub !== "string" ||
+        typeof payload.sid !== "string" ||
+        typeof payload.exp !== "number"
+      ) {
+        throw new UnauthenticatedError("The access token is malformed.");
+      }
+      return { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) };
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) throw error;
+      if (error instanceof joseErrors.JWTExpired) {
+        throw new UnauthenticatedError("The access token has expired. Refresh it and try again.", {
+          cause: error,
+          reason: "token_expired",
+        });
+      }
+      throw new UnauthenticatedError("The access token is invalid.", { cause: error });
+    }
+  }
+}

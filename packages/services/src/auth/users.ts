@@ -1,0 +1,102 @@
+import { type Database, spotifyCredentials, users } from "@unwrapped/db";
+import { eq } from "drizzle-orm";
+import type { Clock } from "../clock.js";
+import { UnauthenticatedError } from "../errors.js";
+import type { SpotifyProfile } from "../spotify/web-api-schemas.js";
+
+/** The user as API.md shows it. */
+export interface PublicUser {
+  readonly id: string;
+  readonly spotifyId: string;
+  readonly displayName: string | null;
+  readonly email: string | null;
+  readonly country: string | null;
+  readonly imageUrl: string | null;
+  readonly createdAt: Date;
+}
+
+export interface SpotifyConnection {
+  /** We hold Spotify tokens for the user. */
+  readonly connected: boolean;
+  /** Spotify refused the refresh token, or it is past its six-month lifetime: sign in again. */
+  readonly reauthorizationRequired: boolean;
+}
+
+/** Spotify refresh tokens expire six months after the user's consent; refreshing does not extend them. */
+export const SPOTIFY_REFRESH_TOKEN_LIFETIME_MS = 182 * 24 * 60 * 60 * 1000;
+
+export function toPublicUser(row: typeof users.$inferSelect): PublicUser {
+  return {
+    id: row.id,
+    spotifyId: row.spotifyId,
+    displayName: row.displayName,
+    email: row.email,
+    country: row.country,
+    imageUrl: row.imageUrl,
+    createdAt: row.createdAt,
+  };
+}
+
+/**
+ * Creates or updates the user a Spotify profile belongs to. Accounts are linked by `account_id`
+ * (Spotify's immutable id, sent since May 2026) when present, else by `id`. Fields Spotify stopped
+ * sending (development mode: email, country) keep their last known value rather than being erased.
+ */
+export async function upsertUserFromProfile(db: Database, profile: SpotifyProfile, clock: Clock) {
+  const now = clock.now();
+  const values = {
+    spotifyAccountId: profile.accountId ?? profile.id,
+    spotifyId: profile.id,
+    displayName: profile.displayName,
+    email: profile.email,
+    country: profile.country,
+    imageUrl: profile.imageUrl,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const [row] = await db
+    .insert(users)
+    .values(values)
+    .onConflictDoUpdate({
+      target: users.spotifyAccountId,
+      set: {
+        spotifyId: values.spotifyId,
+        displayName: values.displayName,
+        imageUrl: values.imageUrl,
+        updatedAt: now,
+        ...(values.email === null ? {} : { email: values.email }),
+        ...(values.country === null ? {} : { country: values.country }),
+      },
+    })
+    .returning();
+  if (!row) throw new Error("Upserting the user returned no row");
+  return row;
+}
+
+export async function findUserWithConnection(
+  db: Database,
+  userId: string,
+  clock: Clock,
+): Promise<PublicUser & { spotify: SpotifyConnection }> {
+  const [row] = await db
+    .select({
+      user: users,
+      consentedAt: spotifyCredentials.consentedAt,
+      reauthorizationRequiredAt: spotifyCredentials.reauthorizationRequiredAt,
+    })
+    .from(users)
+    .leftJoin(spotifyCredentials, eq(spotifyCredentials.userId, users.id))
+    .where(eq(users.id, userId));
+  if (!row) throw new UnauthenticatedError("This account no longer exists.", { reason: "session_ended" });
+  const connected = row.consentedAt !== null;
+  const expired =
+    row.consentedAt !== null &&
+    clock.now().getTime() - row.consentedAt.getTime() >= SPOTIFY_REFRESH_TOKEN_LIFETIME_MS;
+  return {
+    ...toPublicUser(row.user),
+    spotify: {
+      connected,
+      reauthorizationRequired: connected && (row.reauthorizationRequiredAt !== null || expired),
+    },
+  };
+}

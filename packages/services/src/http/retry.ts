@@ -1,0 +1,149 @@
+import { UpstreamError } from "../errors.js";
+
+export interface RetryPolicy {
+  /** Total tries, the first included. */
+  readonly maxAttempts: number;
+  /** Backoff before retry n (1-based) is a random delay in [0, min(maxDelayMs, baseDelayMs * 2^(n-1))]. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** A 429 asking us to wait longer than this is not waited out here; the caller gets a retryable error. */
+  readonly maxRetryAfterMs: number;
+  /** Per-request timeout, each attempt on its own. */
+  readonly timeoutMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 200,
+  maxDelayMs: 4_000,
+  maxRetryAfterMs: 5_000,
+  timeoutMs: 10_000,
+};
+
+export interface HttpDependencies {
+  readonly fetch: typeof fetch;
+  /** Resolves after `ms`; rejects early if the signal aborts. */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** [0, 1): the jitter source, fixed in tests. */
+  readonly random: () => number;
+}
+
+export const defaultHttpDependencies: HttpDependencies = {
+  fetch: (input, init) => fetch(input, init),
+  sleep,
+  random: Math.random,
+};
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** "Full jitter" exponential backoff (AWS architecture blog): spreads retries of many clients apart. */
+export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now: number = Date.now()): number | undefined {
+  if (header === null || header.trim() === "") return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export interface RequestOptions {
+  /** What is being requested, for error messages: "Spotify top artists". */
+  readonly description: string;
+  readonly policy?: RetryPolicy;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * fetch with a timeout per attempt, retries with full-jitter backoff on network errors and 5xx, and
+ * 429s waited out for as long as Retry-After says (up to `maxRetryAfterMs`). Returns the first response
+ * that is neither 5xx nor 429; everything else becomes an UpstreamError that says whether retrying later
+ * can help. Only idempotent requests, or ones the server rejects before acting (429), may come here.
+ */
+export async function fetchWithRetry(
+  url: string,
+  init: RequestInit,
+  options: RequestOptions,
+  dependencies: HttpDependencies = defaultHttpDependencies,
+): Promise<Response> {
+  const policy = options.policy ?? defaultRetryPolicy;
+  let lastError: UpstreamError | undefined;
+  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    if (attempt > 1 && lastError) {
+      const wait =
+        lastError.status === 429 && lastError.retryAfterMs !== undefined ? lastError.retryAfterMs : undefined;
+      await dependencies.sleep(
+        wait ?? backoffDelay(attempt - 1, policy, dependencies.random),
+        options.signal,
+      );
+    }
+    const timeout = AbortSignal.timeout(policy.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      response = await dependencies.fetch(url, { ...init, signal });
+    } catch (cause) {
+      if (options.signal?.aborted) throw cause;
+      const timedOut = timeout.aborted;
+      lastError = new UpstreamError(
+        timedOut
+          ? `${options.description} did not answer within ${policy.timeoutMs} ms`
+          : `${options.description} could not be reached`,
+        { cause, retryable: true },
+      );
+      continue;
+    }
+    if (response.status === 429) {
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+      await response.body?.cancel();
+      lastError = new UpstreamError(`${options.description} is rate limited by Spotify`, {
+        retryable: true,
+        status: 429,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      });
+      if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) throw lastError;
+      continue;
+    }
+    if (response.status >= 500) {
+      await response.body?.cancel();
+      lastError = new UpstreamError(`${options.description} failed with HTTP ${response.status}`, {
+        retryable: true,
+        status: response.status,
+      });
+      continue;
+    }
+    return response;
+  }
+  throw lastError ?? new UpstreamError(`${options.description} failed`, { retryable: true });
+}
+
+/** Reads a JSON body; a body that is not JSON is a final upstream error (retrying returns the same). */
+export async function readJson(response: Response, description: string): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new UpstreamError(`${description} returned a malformed response`, {
+      cause,
+      retryable: false,
+      status: response.status,
+    });
+  }
+}

@@ -1,0 +1,362 @@
+import { analyses, type Database, rowsOf } from "@unwrapped/db";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { type AnalysisStatus, toAnalysisStatus } from "../analysis/views.js";
+import type { Clock } from "../clock.js";
+import { RateLimitedError } from "../errors.js";
+import { QUEUE_CHANNEL, STATUS_CHANNEL } from "./channels.js";
+
+export interface QueueSettings {
+  readonly leaseSeconds: number;
+  readonly maxAttempts: number;
+  /** Minimum seconds between two analyses a user asks for with `fresh`. */
+  readonly freshCooldownSeconds: number;
+  /** Backoff before retry n is a random delay in [base·2^(n-1)/2, base·2^(n-1)], capped. */
+  readonly retryBaseSeconds?: number;
+  readonly retryMaxSeconds?: number;
+}
+
+/** A task a worker holds: every write it makes is guarded by `leaseToken`. */
+export interface ClaimedTask {
+  readonly id: string;
+  readonly userId: string;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly leaseToken: string;
+}
+
+/** AnalysisStatus plus the row's version: the event id watchers resume from. */
+export interface StatusEvent extends AnalysisStatus {
+  readonly userId: string;
+  readonly version: number;
+}
+
+export interface TaskError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** SQL building the NOTIFY payload from a just-updated analyses row (aliased `updated`). */
+const statusEventJson = sql.raw(`json_build_object(
+  'analysisId', updated.id, 'userId', updated.user_id, 'status', updated.status, 'stage', updated.stage,
+  'progress', updated.progress, 'attempts', updated.attempts, 'version', updated.version,
+  'errorCode', updated.error_code, 'errorMessage', updated.error_message,
+  'createdAt', updated.created_at, 'startedAt', updated.started_at, 'completedAt', updated.completed_at)::text`);
+
+interface StatusEventJson {
+  analysisId: string;
+  userId: string;
+  status: StatusEvent["status"];
+  stage: StatusEvent["stage"];
+  progress: number;
+  attempts: number;
+  version: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+/** Dates go into raw SQL as ISO strings: drizzle's postgres.js driver passes parameters through as text. */
+function iso(date: Date): string {
+  return date.toISOString();
+}
+
+export function parseStatusEvent(payload: string): StatusEvent {
+  const json = JSON.parse(payload) as StatusEventJson;
+  return {
+    ...toAnalysisStatus({
+      id: json.analysisId,
+      status: json.status,
+      stage: json.stage,
+      progress: json.progress,
+      attempts: json.attempts,
+      errorCode: json.errorCode,
+      errorMessage: json.errorMessage,
+      createdAt: new Date(json.createdAt),
+      startedAt: json.startedAt ? new Date(json.startedAt) : null,
+      completedAt: json.completedAt ? new Date(json.completedAt) : null,
+    }),
+    userId: json.userId,
+    version: json.version,
+  };
+}
+
+/**
+ * The analyses table as a durable queue (like Oban, River or Solid Queue). Every transition is one
+ * statement that updates the row and NOTIFYs its new status in the same transaction, so watchers and
+ * workers hear about exactly what was committed. Writes of a worker are guarded by id, status and lease
+ * token: a worker whose lease was taken over changes zero rows and learns it must drop its work.
+ */
+export class AnalysisQueue {
+  readonly #db: Database;
+  readonly #clock: Clock;
+  readonly #settings: Required<QueueSettings>;
+  readonly #random: () => number;
+
+  constructor(dependencies: { db: Database; clock: Clock; settings: QueueSettings; random?: () => number }) {
+    this.#db = dependencies.db;
+    this.#clock = dependencies.clock;
+    this.#settings = { retryBaseSeconds: 5, retryMaxSeconds: 300, ...dependencies.settings };
+    this.#random = dependencies.random ?? Math.random;
+  }
+
+  /**
+   * Idempotent start: the user's active analysis if there is one; else (unless `fresh`) the latest
+   * completed one; else a new pending analysis. Concurrent calls converge on one row because the partial
+   * unique index admits a single pending-or-processing analysis per user.
+   */
+  async begin(userId: string, options: { fresh?: boolean } = {}): Promise<AnalysisStatus> {
+    const active = await this.#active(userId);
+    if (active) return toAnalysisStatus(active);
+    if (!options.fresh) {
+      const [completed] = await this.#db
+        .select()
+        .from(analyses)
+        .where(and(eq(analyses.userId, userId), eq(analyses.status, "completed")))
+        .orderBy(desc(analyses.createdAt), desc(analyses.id))
+        .limit(1);
+      if (completed) return toAnalysisStatus(completed);
+    } else {
+      await this.#enforceFreshCooldown(userId);
+    }
+    const now = this.#clock.now();
+    const [created] = await this.#db
+      .insert(analyses)
+      .values({
+        userId,
+        maxAttempts: this.#settings.maxAttempts,
+        runAfter: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing({
+        target: analyses.userId,
+        where: sql`status in ('pending', 'processing')`,
+      })
+      .returning();
+    if (created) {
+      await this.#db.execute(sql`select pg_notify(${QUEUE_CHANNEL}, ${created.id})`);
+      return toAnalysisStatus(created);
+    }
+    const winner = await this.#active(userId);
+    if (!winner) throw new Error("An analysis was started concurrently but cannot be found");
+    return toAnalysisStatus(winner);
+  }
+
+  /**
+   * Claims up to `limit` tasks: pending ones that are due, and processing ones whose lease ran out (their
+   * worker died). FOR UPDATE SKIP LOCKED lets any number of workers claim at once without waiting on or
+   * taking each other's rows. Each claim gets a fresh lease token and counts as an attempt.
+   */
+  async claim(workerId: string, limit: number): Promise<ClaimedTask[]> {
+    const now = this.#clock.now();
+    const lockedUntil = new Date(now.getTime() + this.#settings.leaseSeconds * 1000);
+    await this.#failAbandoned(now);
+    const result = await this.#db.execute(sql`
+      with candidates as (
+        select id from analyses
+        where (status = 'pending' and run_after <= ${iso(now)}::timestamptz)
+           or (status = 'processing' and locked_until < ${iso(now)}::timestamptz and attempts < max_attempts)
+        order by run_after, created_at
+        limit ${limit}
+        for update skip locked
+      ), updated as (
+        update analyses set
+          status = 'processing', stage = 'queued', progress = 0, attempts = attempts + 1,
+          locked_by = ${workerId}, lease_token = gen_random_uuid(), locked_until = ${iso(lockedUntil)}::timestamptz,
+          started_at = coalesce(started_at, ${iso(now)}::timestamptz), error_code = null, error_message = null,
+          version = version + 1, updated_at = ${iso(now)}::timestamptz
+        from candidates where analyses.id = candidates.id
+        returning analyses.*
+      )
+      select updated.id, updated.user_id, updated.attempts, updated.max_attempts, updated.lease_token,
+        pg_notify(${STATUS_CHANNEL}, ${statusEventJson})
+      from updated`);
+    return rowsOf<{
+      id: string;
+      user_id: string;
+      attempts: number;
+      max_attempts: number;
+      lease_token: string;
+    }>(result).map((row) => ({
+      id: row.id,
+      userId: row.user_id,
+      attempts: Number(row.attempts),
+      maxAttempts: Number(row.max_attempts),
+      leaseToken: row.lease_token,
+    }));
+  }
+
+  /** Extends the lease; false when it was lost (the task was taken over or finished elsewhere). */
+  async heartbeat(task: ClaimedTask): Promise<boolean> {
+    const now = this.#clock.now();
+    const lockedUntil = new Date(now.getTime() + this.#settings.leaseSeconds * 1000);
+    const updated = await this.#db
+      .update(analyses)
+      .set({ lockedUntil, updatedAt: now })
+      .where(this.#held(task))
+      .returning({ id: analyses.id });
+    return updated.length === 1;
+  }
+
+  /** Records the stage and progress the task reached. False when the lease was lost. */
+  async advance(task: ClaimedTask, stage: StatusEvent["stage"], progress: number): Promise<boolean> {
+    return this.#transition(task, sql`stage = ${stage}, progress = ${progress}`);
+  }
+
+  /**
+   * Stores the verdict: completed, with the result and the share token, in one statement (so in one
+   * transaction). False when the lease was lost: the result is dropped and the task stays with its new
+   * owner, so it never completes twice.
+   */
+  async complete(
+    task: ClaimedTask,
+    result: {
+      judge: "llm" | "rules";
+      profile: unknown;
+      label: string;
+      description: string;
+      criticalAcclaim: number;
+      mainstream: number;
+      shareToken: string;
+    },
+  ): Promise<boolean> {
+    const now = this.#clock.now();
+    return this.#transition(
+      task,
+      sql`status = 'completed', stage = 'done', progress = 1, judge = ${result.judge},
+        profile = ${JSON.stringify(result.profile)}::jsonb, label = ${result.label}, description = ${result.description},
+        critical_acclaim = ${result.criticalAcclaim}, mainstream = ${result.mainstream}, share_token = ${result.shareToken},
+        completed_at = ${iso(now)}::timestamptz, locked_by = null, lease_token = null, locked_until = null`,
+    );
+  }
+
+  /**
+   * Back to pending after a failure that may pass (network, 5xx, 429). Waits `delayMs` when the upstream
+   * said how long, else an exponential backoff with jitter. `countAttempt: false` (rate limiting, a
+   * shutdown) gives the attempt back. Out of attempts, the task fails instead.
+   */
+  async retry(
+    task: ClaimedTask,
+    error: TaskError,
+    options: { delayMs?: number; countAttempt?: boolean } = {},
+  ) {
+    const countAttempt = options.countAttempt ?? true;
+    if (countAttempt && task.attempts >= task.maxAttempts) {
+      return this.fail(task, {
+        code: error.code,
+        message: `${error.message} Gave up after ${task.attempts} attempts.`,
+      });
+    }
+    const delayMs = options.delayMs ?? this.#backoffMs(task.attempts);
+    const runAfter = new Date(this.#clock.now().getTime() + delayMs);
+    return this.#transition(
+      task,
+      sql`status = 'pending', stage = 'queued', progress = 0, run_after = ${iso(runAfter)}::timestamptz,
+        attempts = attempts - ${countAttempt ? 0 : 1}, error_code = ${error.code}, error_message = ${error.message},
+        locked_by = null, lease_token = null, locked_until = null`,
+    );
+  }
+
+  /** Failed for good, with a message a person can read. */
+  async fail(task: ClaimedTask, error: TaskError): Promise<boolean> {
+    const now = this.#clock.now();
+    return this.#transition(
+      task,
+      sql`status = 'failed', error_code = ${error.code}, error_message = ${error.message},
+        completed_at = ${iso(now)}::timestamptz, locked_by = null, lease_token = null, locked_until = null`,
+    );
+  }
+
+  /** Gives a task back untouched (shutdown): pending again at once, the attempt not counted. */
+  async release(task: ClaimedTask): Promise<boolean> {
+    const now = this.#clock.now();
+    return this.#transition(
+      task,
+      sql`status = 'pending', stage = 'queued', progress = 0, run_after = ${iso(now)}::timestamptz,
+        attempts = greatest(attempts - 1, 0), locked_by = null, lease_token = null, locked_until = null`,
+    );
+  }
+
+  /** The soonest moment a pending task becomes due, for a worker deciding how long to sleep. */
+  async nextDueAt(): Promise<Date | null> {
+    const rows = rowsOf<{ due: string | Date | null }>(
+      await this.#db.execute(sql`
+        select least(
+          (select min(run_after) from analyses where status = 'pending'),
+          (select min(locked_until) from analyses where status = 'processing')
+        ) as due`),
+    );
+    const due = rows[0]?.due;
+    return due ? new Date(due) : null;
+  }
+
+  #held(task: ClaimedTask) {
+    return and(
+      eq(analyses.id, task.id),
+      eq(analyses.status, "processing"),
+      eq(analyses.leaseToken, task.leaseToken),
+    );
+  }
+
+  async #transition(task: ClaimedTask, assignments: ReturnType<typeof sql>): Promise<boolean> {
+    const now = this.#clock.now();
+    const result = await this.#db.execute(sql`
+      with updated as (
+        update analyses set ${assignments}, version = version + 1, updated_at = ${iso(now)}::timestamptz
+        where id = ${task.id} and status = 'processing' and lease_token = ${task.leaseToken}
+        returning *
+      )
+      select pg_notify(${STATUS_CHANNEL}, ${statusEventJson}) from updated`);
+    return rowsOf(result).length === 1;
+  }
+
+  async #active(userId: string) {
+    const [row] = await this.#db
+      .select()
+      .from(analyses)
+      .where(and(eq(analyses.userId, userId), inArray(analyses.status, ["pending", "processing"])));
+    return row;
+  }
+
+  async #enforceFreshCooldown(userId: string) {
+    const cooldownMs = this.#settings.freshCooldownSeconds * 1000;
+    if (cooldownMs <= 0) return;
+    const [latest] = await this.#db
+      .select({ createdAt: analyses.createdAt })
+      .from(analyses)
+      .where(eq(analyses.userId, userId))
+      .orderBy(desc(analyses.createdAt))
+      .limit(1);
+    if (!latest) return;
+    const waitMs = latest.createdAt.getTime() + cooldownMs - this.#clock.now().getTime();
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new RateLimitedError(
+        `You can start a fresh analysis once every ${this.#settings.freshCooldownSeconds} s. Try again in ${seconds} s.`,
+        seconds,
+      );
+    }
+  }
+
+  /** Tasks whose worker died on every attempt: fail them rather than retry forever. */
+  async #failAbandoned(now: Date) {
+    await this.#db.execute(sql`
+      with updated as (
+        update analyses set status = 'failed', error_code = 'ATTEMPTS_EXHAUSTED',
+          error_message = 'The analysis was interrupted too many times. Please start a new one.',
+          completed_at = ${iso(now)}::timestamptz, locked_by = null, lease_token = null, locked_until = null,
+          version = version + 1, updated_at = ${iso(now)}::timestamptz
+        where status = 'processing' and locked_until < ${iso(now)}::timestamptz and attempts >= max_attempts
+        returning *
+      )
+      select pg_notify(${STATUS_CHANNEL}, ${statusEventJson}) from updated`);
+  }
+
+  #backoffMs(attempt: number): number {
+    const ceiling =
+      Math.min(this.#settings.retryMaxSeconds, this.#settings.retryBaseSeconds * 2 ** (attempt - 1)) * 1000;
+    return Math.round(ceiling / 2 + this.#random() * (ceiling / 2));
+  }
+}

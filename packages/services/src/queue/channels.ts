@@ -1,0 +1,3 @@
+/** NOTIFY channels. Payloads stay far below PostgreSQL's 8000-byte limit. */
+export const QUEUE_CHANNEL = "unwrapped_analysis_queue";
+export const STATUS_CHANNEL = "unwrapped_analysis_status";

@@ -1,0 +1,146 @@
+import type { Config } from "@unwrapped/config";
+import type { DatabaseHandle } from "@unwrapped/db";
+import type { Logger } from "pino";
+import { AnalysisService } from "./analysis/analysis-service.js";
+import { Collector } from "./analysis/collector.js";
+import { Coordinator } from "./analysis/coordinator.js";
+import { LlmJudge } from "./analysis/llm-judge.js";
+import { Persister } from "./analysis/persister.js";
+import { Profiler } from "./analysis/profiler.js";
+import { RulesJudge } from "./analysis/rules-judge.js";
+import { TokenService } from "./analysis/token-service.js";
+import type { Judge } from "./analysis/types.js";
+import { AccessTokens } from "./auth/access-tokens.js";
+import { SessionService } from "./auth/sessions.js";
+import { SignInService } from "./auth/sign-in.js";
+import { findUserWithConnection } from "./auth/users.js";
+import { type Clock, systemClock } from "./clock.js";
+import { TokenCipher } from "./crypto/token-cipher.js";
+import { defaultHttpDependencies, type HttpDependencies } from "./http/retry.js";
+import { AnalysisQueue } from "./queue/analysis-queue.js";
+import { StatusHub } from "./queue/status-hub.js";
+import { Worker } from "./queue/worker.js";
+import { ShareService } from "./share/share-service.js";
+import { SpotifyAccountsClient } from "./spotify/accounts-client.js";
+import { SpotifyWebApiClient } from "./spotify/web-api-client.js";
+
+export interface ServiceOptions {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** fetch, sleep and jitter for calls to Spotify and the LLM (tests pass their own). */
+  readonly http?: HttpDependencies;
+}
+
+/**
+ * The composition root of the domain: every service wired once per process with its dependencies.
+ * The api package reaches business logic only through this object.
+ */
+export function createServices(options: ServiceOptions) {
+  const { config, database, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const http = options.http ?? defaultHttpDependencies;
+  const db = database.db;
+  const cipher = new TokenCipher(config.auth.tokenEncryptionKey, config.auth.previousTokenEncryptionKeys);
+  const accessTokens = new AccessTokens(
+    {
+      secret: config.auth.jwtSecret,
+      issuer: config.auth.jwtIssuer,
+      audience: config.auth.jwtAudience,
+      ttlSeconds: config.auth.accessTokenTtlSeconds,
+    },
+    clock,
+  );
+  const spotifyAccounts = new SpotifyAccountsClient(
+    {
+      clientId: config.spotify.clientId,
+      clientSecret: config.spotify.clientSecret,
+      accountsUrl: config.spotify.accountsUrl,
+      apiUrl: config.spotify.apiUrl,
+      redirectUri: config.spotify.redirectUri,
+    },
+    { clock, http },
+  );
+  const sessions = new SessionService({
+    db,
+    accessTokens,
+    clock,
+    refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
+  });
+  const signIn = new SignInService({
+    db,
+    clock,
+    accounts: spotifyAccounts,
+    sessions,
+    cipher,
+    logger,
+    appUrl: config.server.appUrl,
+  });
+
+  const queue = new AnalysisQueue({
+    db,
+    clock,
+    settings: {
+      leaseSeconds: config.worker.leaseSeconds,
+      maxAttempts: config.worker.maxAttempts,
+      freshCooldownSeconds: config.analysis.freshCooldownSeconds,
+    },
+  });
+  const statusHub = new StatusHub(database, logger);
+  const rulesJudge = new RulesJudge();
+  const judge: Judge = config.llm
+    ? new LlmJudge(config.llm, { fallback: rulesJudge, logger, fetch: http.fetch })
+    : rulesJudge;
+  const coordinator = new Coordinator({
+    db,
+    queue,
+    tokens: new TokenService({ db, cipher, accounts: spotifyAccounts, clock }),
+    collector: new Collector(new SpotifyWebApiClient(config.spotify.apiUrl, { http }), logger),
+    profiler: new Profiler(),
+    judge,
+    persister: new Persister(queue),
+    logger,
+  });
+
+  return {
+    config,
+    database,
+    clock,
+    logger,
+    cipher,
+    accessTokens,
+    spotifyAccounts,
+    sessions,
+    signIn,
+    queue,
+    statusHub,
+    coordinator,
+    analyses: new AnalysisService({ db, queue, hub: statusHub, publicUrl: config.server.publicUrl }),
+    shares: new ShareService({ db, clock, publicUrl: config.server.publicUrl }),
+    /** A worker over this process's database; the caller starts and stops it. */
+    createWorker(workerOptions: { id?: string } = {}) {
+      return new Worker({
+        queue,
+        coordinator,
+        database,
+        logger,
+        settings: {
+          concurrency: config.worker.concurrency,
+          leaseSeconds: config.worker.leaseSeconds,
+          pollIntervalMs: config.worker.pollIntervalMs,
+          shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
+        },
+        ...(workerOptions.id ? { id: workerOptions.id } : {}),
+      });
+    },
+    users: {
+      me: (userId: string) => findUserWithConnection(db, userId, clock),
+    },
+    async health() {
+      await database.ping();
+    },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
