@@ -5,6 +5,7 @@ import express, { type ErrorRequestHandler, type Router } from "express";
 import { requestLogging } from "./request-logging.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
+import { homePage } from "./routes/home-page.js";
 import { sharePage } from "./routes/share-page.js";
 import { corsForAppOrigin, securityHeaders } from "./security-headers.js";
 
@@ -28,6 +29,7 @@ export function createApp({ services, sandbox }: AppOptions): express.Express {
   app.use(healthRoutes(services));
   app.use(authRoutes(services));
   app.use(sharePage(services));
+  app.use(homePage(services));
   if (sandbox) app.use("/sandbox/spotify", sandbox);
 
   const createContext = createContextFactory(services, logger);

@@ -43,7 +43,7 @@ const STYLE = `
   a { color: var(--accent); }
 `;
 
-function layout(head: { title: string; description: string; url: string }, body: SafeHtml): SafeHtml {
+export function layout(head: { title: string; description: string; url: string }, body: SafeHtml): SafeHtml {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -73,7 +73,7 @@ export function renderVerdictPage(verdict: SharedVerdict, url: string): SafeHtml
   const title = `${who} music taste: ${verdict.label}`;
   const summary = truncate(verdict.description.replace(/\s+/g, " "), 200);
   const paragraphs = verdict.description
-    .split(/\n\s*\n/)
+    .split(/\n+/)
     .map((paragraph) => paragraph.trim())
     .filter(Boolean);
   const genres = (verdict.profile.topGenres ?? []).slice(0, 6);
