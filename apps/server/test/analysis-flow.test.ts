@@ -1,4 +1,5 @@
 import type { TRPCClientError } from "@trpc/client";
+import type { AppRouter } from "@unwrapped/api";
 import { eventually } from "@unwrapped/services/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginCode, startTestServer, type TestServer } from "./support/test-server.js";
@@ -79,8 +80,8 @@ describe("an analysis over HTTP", () => {
       () => bob.client.analysis.result.query({ analysisId: begun.analysisId }),
       () => bob.client.share.revoke.mutate({ analysisId: begun.analysisId }),
     ]) {
-      const error = await call().catch((caught: TRPCClientError<never>) => caught);
-      expect((error as TRPCClientError<never>).data?.code).toBe("NOT_FOUND");
+      const error = await call().catch((caught: TRPCClientError<AppRouter>) => caught);
+      expect((error as TRPCClientError<AppRouter>).data?.code).toBe("NOT_FOUND");
     }
   });
 });
