@@ -1,0 +1,136 @@
+import { type ErrorRequestHandler, type RequestHandler, Router } from "express";
+import { accountsRouter } from "./accounts.js";
+import { FaultInjector, type FaultTarget, injectFaults } from "./faults.js";
+import { ListenerDirectory } from "./listeners.js";
+import { NAMED_PERSONAS, type PersonaSummary, summarize } from "./personas.js";
+import { RequestLog, type RequestRecord } from "./request-log.js";
+import {
+  requireNonNegativeInteger,
+  type SandboxOptions,
+  type SandboxSettings,
+  settingsFrom,
+} from "./settings.js";
+import { TokenStore } from "./token-store.js";
+import { webApiRouter } from "./web-api.js";
+import { sendApiError } from "./web-api-errors.js";
+
+export interface SandboxControls {
+  setLatency(ms: number): void;
+  setDevelopmentMode(on: boolean): void;
+  setRotateRefreshTokens(on: boolean): void;
+  /** The next n matching requests answer 429 with `Retry-After: retryAfterSeconds` (Web API: body {"error":{"status":429,"message":"API rate limit exceeded"}}; accounts token endpoint: 429 with the same header). */
+  rateLimitNext(n: number, retryAfterSeconds: number, target?: FaultTarget): void;
+  /** Rate limit every matching request until `untilMs` (clock ms), Retry-After = remaining seconds rounded up. */
+  rateLimitUntil(untilMs: number, target?: FaultTarget): void;
+  /** The next n matching requests answer with this 5xx status (default 503) and a Spotify-shaped error body. */
+  failNext(n: number, status?: number, target?: FaultTarget): void;
+  /** The next n matching requests answer 200 with a body that is not valid JSON. */
+  malformedNext(n: number, target?: FaultTarget): void;
+  /** Every access token issued so far expires now (the next use gets 401 "The access token expired"). */
+  expireAccessTokens(): void;
+  /** Every refresh token issued so far is refused with 400 {"error":"invalid_grant","error_description":"Refresh token revoked"}. */
+  revokeRefreshTokens(): void;
+  /** Log of handled requests, oldest first (for tests that check parallelism and counts). */
+  readonly requests: readonly RequestRecord[];
+  clearRequests(): void;
+  /** Clears every fault and restores the options given at creation. */
+  reset(): void;
+}
+
+export interface Sandbox {
+  router: Router;
+  controls: SandboxControls;
+  personas: readonly PersonaSummary[];
+}
+
+const PERSONA_SUMMARIES: readonly PersonaSummary[] = NAMED_PERSONAS.map(summarize);
+
+function delayWebApi(settings: SandboxSettings): RequestHandler {
+  return (_request, _response, next) => {
+    if (settings.latencyMs > 0) setTimeout(next, settings.latencyMs);
+    else next();
+  };
+}
+
+/** A bug must not leak a stack trace or hang the client: answer like Spotify's own 500. */
+const internalError: ErrorRequestHandler = (error, _request, response, next) => {
+  if (response.headersSent) return next(error);
+  sendApiError(response, 500, "Server error");
+};
+
+/**
+ * A local Spotify: the accounts service under /accounts, the Web API under /api and the persona list under
+ * /personas, all inside one express Router that can be mounted under any prefix.
+ */
+export function createSandbox(options: SandboxOptions): Sandbox {
+  const initialSettings = settingsFrom(options);
+  const settings: SandboxSettings = { ...initialSettings };
+  const now = options.now ?? Date.now;
+  const tokens = new TokenStore(now);
+  const listeners = new ListenerDirectory();
+  const faults = new FaultInjector(now);
+  const requestLog = new RequestLog(now);
+
+  const router = Router();
+  router.use(requestLog.middleware());
+  router.get("/personas", (_request, response) => {
+    response.json(PERSONA_SUMMARIES);
+  });
+  router.use(
+    "/accounts",
+    injectFaults(faults, "accounts"),
+    accountsRouter({ settings, tokens, listeners, personas: PERSONA_SUMMARIES, now }),
+  );
+  router.use(
+    "/api",
+    delayWebApi(settings),
+    injectFaults(faults, "api"),
+    webApiRouter({ settings, tokens, listeners, now }),
+  );
+  router.use((_request, response) => {
+    sendApiError(response, 404, "Not found");
+  });
+  router.use(internalError);
+
+  const controls: SandboxControls = {
+    setLatency(ms) {
+      settings.latencyMs = requireNonNegativeInteger(ms, "latency");
+    },
+    setDevelopmentMode(on) {
+      settings.developmentMode = on;
+    },
+    setRotateRefreshTokens(on) {
+      settings.rotateRefreshTokens = on;
+    },
+    rateLimitNext(n, retryAfterSeconds, target = "api") {
+      faults.rateLimitNext(n, retryAfterSeconds, target);
+    },
+    rateLimitUntil(untilMs, target = "api") {
+      faults.rateLimitUntil(untilMs, target);
+    },
+    failNext(n, status = 503, target = "api") {
+      faults.failNext(n, status, target);
+    },
+    malformedNext(n, target = "api") {
+      faults.malformedNext(n, target);
+    },
+    expireAccessTokens() {
+      tokens.expireAllAccessTokens();
+    },
+    revokeRefreshTokens() {
+      tokens.revokeAllRefreshTokens();
+    },
+    get requests() {
+      return requestLog.records;
+    },
+    clearRequests() {
+      requestLog.clear();
+    },
+    reset() {
+      faults.clear();
+      Object.assign(settings, initialSettings);
+    },
+  };
+
+  return { router, controls, personas: PERSONA_SUMMARIES };
+}

@@ -1,0 +1,176 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createSandbox, type RunningSandbox, startSandbox } from "../src/index.js";
+import { CLIENT_ID, CLIENT_SECRET, getApi, requestToken, signIn } from "./sign-in.js";
+
+const START = Date.UTC(2026, 10, 20, 18, 30);
+let clock = START;
+let sandbox: RunningSandbox;
+let token: string;
+let refreshToken: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, now: () => clock });
+  const tokens = await signIn(sandbox, "hip-hop-head");
+  token = tokens.access_token;
+  refreshToken = tokens.refresh_token ?? "";
+});
+
+afterEach(() => {
+  clock = START;
+  sandbox.controls.reset();
+  sandbox.controls.clearRequests();
+});
+
+afterAll(async () => {
+  await sandbox.close();
+});
+
+const me = () => getApi(sandbox, "/v1/me", token);
+const refresh = () =>
+  requestToken(sandbox.accountsUrl, { grant_type: "refresh_token", refresh_token: refreshToken });
+
+describe("rate limiting", () => {
+  it("rateLimitNext answers the next n Web API requests 429 with Retry-After and Spotify's body", async () => {
+    sandbox.controls.rateLimitNext(2, 7);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const { status, body, response } = await me();
+      expect(status).toBe(429);
+      expect(response.headers.get("retry-after")).toBe("7");
+      expect(body).toEqual({ error: { status: 429, message: "API rate limit exceeded" } });
+    }
+    expect((await me()).status).toBe(200);
+  });
+
+  it("targets the accounts service only when asked", async () => {
+    sandbox.controls.rateLimitNext(1, 3);
+    expect((await refresh()).status).toBe(200);
+    expect((await me()).status).toBe(429);
+
+    sandbox.controls.rateLimitNext(1, 3, "accounts");
+    const limited = await refresh();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("3");
+    expect((await me()).status).toBe(200);
+    expect((await refresh()).status).toBe(200);
+  });
+
+  it("rateLimitUntil refuses every matching request until the time, counting Retry-After down", async () => {
+    sandbox.controls.rateLimitUntil(START + 2_500, "all");
+    const first = await me();
+    expect(first.status).toBe(429);
+    expect(first.response.headers.get("retry-after")).toBe("3");
+    expect((await refresh()).status).toBe(429);
+    clock = START + 1_800;
+    expect((await me()).response.headers.get("retry-after")).toBe("1");
+    clock = START + 2_500;
+    expect((await me()).status).toBe(200);
+  });
+});
+
+describe("failures", () => {
+  it("failNext answers 503 with a Spotify error body by default, or the given 5xx", async () => {
+    sandbox.controls.failNext(1);
+    expect(await me()).toMatchObject({
+      status: 503,
+      body: { error: { status: 503, message: expect.any(String) } },
+    });
+    sandbox.controls.failNext(1, 500, "accounts");
+    const failed = await refresh();
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toMatchObject({ error: "server_error" });
+    expect((await me()).status).toBe(200);
+  });
+
+  it("serves queued faults in order", async () => {
+    sandbox.controls.failNext(1, 502);
+    sandbox.controls.rateLimitNext(1, 1);
+    expect((await me()).status).toBe(502);
+    expect((await me()).status).toBe(429);
+    expect((await me()).status).toBe(200);
+  });
+
+  it("malformedNext answers 200 with a body that is not JSON", async () => {
+    sandbox.controls.malformedNext(1);
+    const response = await fetch(`${sandbox.apiUrl}/v1/me/top/tracks`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(() => JSON.parse(text)).toThrow();
+    expect((await me()).status).toBe(200);
+  });
+
+  it("refuses nonsense fault settings", () => {
+    expect(() => sandbox.controls.failNext(1, 404)).toThrow(RangeError);
+    expect(() => sandbox.controls.rateLimitNext(-1, 1)).toThrow(RangeError);
+  });
+});
+
+describe("latency and the request log", () => {
+  it("delays Web API responses by the configured latency, and reset() restores the options", async () => {
+    sandbox.controls.setLatency(150);
+    const started = performance.now();
+    expect((await me()).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    sandbox.controls.reset();
+    const again = performance.now();
+    await me();
+    expect(performance.now() - again).toBeLessThan(140);
+  });
+
+  it("logs requests relative to the mount with clock times, so tests can see seven requests overlap", async () => {
+    const live = await startSandbox({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, latencyMs: 100 });
+    try {
+      const { access_token: liveToken } = await signIn(live, "metalhead");
+      live.controls.clearRequests();
+      const paths = [
+        "/v1/me/top/artists?time_range=short_term",
+        "/v1/me/top/artists?time_range=medium_term",
+        "/v1/me/top/artists?time_range=long_term",
+        "/v1/me/top/tracks?time_range=short_term",
+        "/v1/me/top/tracks?time_range=medium_term",
+        "/v1/me/top/tracks?time_range=long_term",
+        "/v1/me/player/recently-played?limit=50",
+      ];
+      const results = await Promise.all(paths.map((path) => getApi(live, path, liveToken)));
+      expect(results.map((result) => result.status)).toEqual(paths.map(() => 200));
+
+      const records = live.controls.requests;
+      expect(records).toHaveLength(7);
+      expect(records.every((record) => record.method === "GET" && record.status === 200)).toBe(true);
+      expect(new Set(records.map((record) => record.path))).toEqual(
+        new Set(["/api/v1/me/top/artists", "/api/v1/me/top/tracks", "/api/v1/me/player/recently-played"]),
+      );
+      const lastStart = Math.max(...records.map((record) => record.startedAt));
+      const firstFinish = Math.min(...records.map((record) => record.finishedAt));
+      expect(lastStart).toBeLessThan(firstFinish);
+      expect(records.map((record) => record.startedAt)).toEqual(
+        [...records.map((record) => record.startedAt)].sort((left, right) => left - right),
+      );
+    } finally {
+      await live.close();
+    }
+  });
+
+  it("logs accounts requests and faulted answers too", async () => {
+    sandbox.controls.failNext(1);
+    await me();
+    await refresh();
+    expect(sandbox.controls.requests.map(({ method, path, status }) => ({ method, path, status }))).toEqual([
+      { method: "GET", path: "/api/v1/me", status: 503 },
+      { method: "POST", path: "/accounts/api/token", status: 200 },
+    ]);
+  });
+});
+
+describe("personas", () => {
+  it("GET /personas lists the named personas, as createSandbox reports them", async () => {
+    const response = await fetch(`${sandbox.url}/personas`);
+    expect(response.status).toBe(200);
+    const personas = (await response.json()) as { id: string }[];
+    const { personas: reported } = createSandbox({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    expect(personas).toEqual(reported);
+    expect(personas.map((persona) => persona.id)).toContain("new-listener");
+    expect(personas.length).toBeGreaterThanOrEqual(7);
+  });
+});
