@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
@@ -12,12 +12,12 @@ import {
 } from "../../src/spotify/web-api-schemas.js";
 
 /**
- * The reference payloads (/work/shared/spotify-shapes, assembled from Spotify's OpenAPI spec) live next
- * to the repository, not in it; without them the shape-file tests are skipped, the hand-written cases
- * below still run.
+ * The reference payloads (assembled from Spotify's OpenAPI spec), committed once for the repository's
+ * tests next to the sandbox that imitates them.
  */
-const SHAPES_DIR = fileURLToPath(new URL("../../../../../shared/spotify-shapes/", import.meta.url));
-const haveShapes = existsSync(SHAPES_DIR);
+const SHAPES_DIR = fileURLToPath(
+  new URL("../../../spotify-sandbox/test/fixtures/spotify-shapes/", import.meta.url),
+);
 
 /** The spec's placeholder for a date-time; played_at must be a real timestamp, so tests put one in. */
 const PLAYED_AT = "2026-03-01T12:34:56.789Z";
@@ -103,7 +103,7 @@ function page(items: unknown[]) {
   };
 }
 
-describe.skipIf(!haveShapes)("Spotify Web API schemas on the reference shapes", () => {
+describe("Spotify Web API schemas on the reference shapes", () => {
   it("parse every 200 variant of GET /v1/me/top/artists", () => {
     for (const [variant, body] of successExamples("get-me-top-artists.json")) {
       const result = parsed(TopArtistsPage, body);

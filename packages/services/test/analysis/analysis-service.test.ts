@@ -1,0 +1,196 @@
+import { analyses, type DatabaseHandle } from "@unwrapped/db";
+import { createIsolatedDatabase, dbTest } from "@unwrapped/db/testing";
+import type { RunningSandbox } from "@unwrapped/spotify-sandbox";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AnalysisService, type WatchEvent } from "../../src/analysis/analysis-service.js";
+import { ManualClock, systemClock } from "../../src/clock.js";
+import { NotFoundError, PreconditionFailedError, ValidationError } from "../../src/errors.js";
+import { AnalysisQueue, type ClaimedTask } from "../../src/queue/analysis-queue.js";
+import { StatusHub } from "../../src/queue/status-hub.js";
+import { Worker } from "../../src/queue/worker.js";
+import { silentLogger } from "../../src/testing/index.js";
+import { pipeline, testCipher } from "../support/pipeline.js";
+import { connectPersona, startTestSandbox } from "../support/spotify-connection.js";
+import { createUser } from "../support/users.js";
+
+const verdict = {
+  judge: "rules" as const,
+  profile: { version: 1 },
+  label: "TEST LABEL",
+  description: "words",
+  criticalAcclaim: 0.5,
+  mainstream: 0.5,
+};
+
+describe("AnalysisService.watch", () => {
+  let sandbox: RunningSandbox;
+  let handle: DatabaseHandle;
+  let hub: StatusHub;
+  let worker: Worker;
+  let service: AnalysisService;
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({ latencyMs: 20 });
+    handle = await createIsolatedDatabase();
+    hub = new StatusHub(handle, silentLogger);
+    const { queue, coordinator } = pipeline(handle.db, sandbox);
+    worker = new Worker({
+      queue,
+      coordinator,
+      database: handle,
+      logger: silentLogger,
+      settings: { concurrency: 2, leaseSeconds: 30, pollIntervalMs: 1000, shutdownGraceSeconds: 1 },
+    });
+    service = new AnalysisService({ db: handle.db, queue, hub, publicUrl: "http://127.0.0.1:8000" });
+  });
+  afterAll(async () => {
+    await worker.stop();
+    await hub.close();
+    await handle.close();
+    await sandbox.close();
+  });
+
+  async function collect(iterator: AsyncGenerator<WatchEvent>): Promise<WatchEvent[]> {
+    const events: WatchEvent[] = [];
+    for await (const event of iterator) events.push(event);
+    return events;
+  }
+
+  it("delivers the stages in order, one event per change, and ends after the terminal status", async () => {
+    const { user } = await connectPersona(handle.db, sandbox, testCipher, "metalhead");
+    const begun = await service.begin(user.id);
+    const watching = collect(service.watch(user.id, { analysisId: begun.analysisId }));
+    await worker.start();
+    const events = await watching;
+    const stages = events.map((event) => event.status.stage);
+    expect(stages[0]).toBe("queued");
+    expect(stages.at(-1)).toBe("done");
+    expect(stages.filter((stage, index) => stage !== stages[index - 1])).toEqual([
+      "queued",
+      "collecting",
+      "profiling",
+      "judging",
+      "saving",
+      "done",
+    ]);
+    const progress = events.map((event) => event.status.progress);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+    const ids = events.map((event) => Number(event.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    expect(events.at(-1)?.status.status).toBe("completed");
+
+    // Resuming: a watcher that saw everything gets nothing more; a new one gets the final state once.
+    const lastId = events.at(-1)?.id ?? "0";
+    expect(
+      await collect(service.watch(user.id, { analysisId: begun.analysisId, lastEventId: lastId })),
+    ).toEqual([]);
+    const late = await collect(service.watch(user.id, { analysisId: begun.analysisId }));
+    expect(late.map((event) => event.status.status)).toEqual(["completed"]);
+    expect(hub.subscriptionCount).toBe(0);
+  });
+
+  it("stops when the watcher goes away", async () => {
+    const user = await createUser(handle.db);
+    const queue = new AnalysisQueue({
+      db: handle.db,
+      clock: systemClock,
+      settings: { leaseSeconds: 60, maxAttempts: 3, freshCooldownSeconds: 0 },
+    });
+    await worker.stop();
+    const begun = await queue.begin(user.id);
+    const controller = new AbortController();
+    const iterator = service.watch(user.id, { analysisId: begun.analysisId, signal: controller.signal });
+    const first = await iterator.next();
+    expect(first.value?.status.status).toBe("pending");
+    const pendingNext = iterator.next();
+    controller.abort();
+    expect((await pendingNext).done).toBe(true);
+    expect(hub.subscriptionCount).toBe(0);
+  });
+
+  it("refuses another user's analysis with NOT_FOUND", async () => {
+    const owner = await createUser(handle.db);
+    const stranger = await createUser(handle.db);
+    const queue = new AnalysisQueue({
+      db: handle.db,
+      clock: systemClock,
+      settings: { leaseSeconds: 60, maxAttempts: 3, freshCooldownSeconds: 0 },
+    });
+    const begun = await queue.begin(owner.id);
+    await expect(service.watch(stranger.id, { analysisId: begun.analysisId }).next()).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+});
+
+describe("AnalysisService reads", () => {
+  function serviceFor(db: Parameters<typeof createUser>[0], clock = new ManualClock("2026-11-27T12:00:00Z")) {
+    const queue = new AnalysisQueue({
+      db,
+      clock,
+      settings: { leaseSeconds: 60, maxAttempts: 3, freshCooldownSeconds: 0 },
+    });
+    const hub = { subscribe: async () => () => {} } as unknown as StatusHub;
+    return {
+      clock,
+      queue,
+      service: new AnalysisService({ db, queue, hub, publicUrl: "https://unwrapped.example" }),
+    };
+  }
+
+  async function complete(queue: AnalysisQueue, userId: string, shareToken: string) {
+    await queue.begin(userId, { fresh: true });
+    const task = (await queue.claim("worker", 100)).find(
+      (claimed) => claimed.userId === userId,
+    ) as ClaimedTask;
+    await queue.complete(task, { ...verdict, shareToken });
+    return task.id;
+  }
+
+  dbTest("NOT_FOUND without analyses; PRECONDITION_FAILED while the only one is running", async ({ db }) => {
+    const { service, queue } = serviceFor(db);
+    const user = await createUser(db);
+    await expect(service.status(user.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(service.result(user.id)).rejects.toBeInstanceOf(NotFoundError);
+    const begun = await queue.begin(user.id);
+    await expect(service.result(user.id)).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(service.result(user.id, begun.analysisId)).rejects.toThrow(/still pending/);
+  });
+
+  dbTest("result defaults to the latest completed verdict even while a new analysis runs", async ({ db }) => {
+    const { service, queue, clock } = serviceFor(db);
+    const user = await createUser(db);
+    const firstId = await complete(queue, user.id, "share-token-first-000000");
+    clock.advance(1000);
+    const running = await queue.begin(user.id, { fresh: true });
+    const result = await service.result(user.id);
+    expect(result.analysisId).toBe(firstId);
+    expect(result.shareUrl).toBe("https://unwrapped.example/s/share-token-first-000000");
+    expect((await service.status(user.id)).analysisId).toBe(running.analysisId);
+  });
+
+  dbTest("pages history newest first with a stable cursor", async ({ db }) => {
+    const { service, queue, clock } = serviceFor(db);
+    const user = await createUser(db);
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      ids.push(await complete(queue, user.id, `share-token-history-${index}-0000`));
+      clock.advance(1000);
+    }
+    const first = await service.history(user.id, { limit: 2 });
+    expect(first.items.map((item) => item.analysisId)).toEqual([ids[4], ids[3]]);
+    const second = await service.history(user.id, { limit: 2, cursor: first.nextCursor ?? "" });
+    expect(second.items.map((item) => item.analysisId)).toEqual([ids[2], ids[1]]);
+    const third = await service.history(user.id, { limit: 2, cursor: second.nextCursor ?? "" });
+    expect(third.items.map((item) => item.analysisId)).toEqual([ids[0]]);
+    expect(third.nextCursor).toBeNull();
+    await expect(service.history(user.id, { cursor: "garbage" })).rejects.toBeInstanceOf(ValidationError);
+    const [row] = await db
+      .select()
+      .from(analyses)
+      .where(eq(analyses.id, ids[0] as string));
+    expect(row?.status).toBe("completed");
+  });
+});

@@ -1,0 +1,169 @@
+import { analyses, type Database, spotifyCredentials } from "@unwrapped/db";
+import { dbTest } from "@unwrapped/db/testing";
+import type { RunningSandbox } from "@unwrapped/spotify-sandbox";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect } from "vitest";
+import { LlmJudge } from "../../src/analysis/llm-judge.js";
+import { RulesJudge } from "../../src/analysis/rules-judge.js";
+import type { Judge } from "../../src/analysis/types.js";
+import { findUserWithConnection } from "../../src/auth/users.js";
+import { systemClock } from "../../src/clock.js";
+import type { ClaimedTask } from "../../src/queue/analysis-queue.js";
+import { silentLogger } from "../../src/testing/index.js";
+import { type LlmStub, llmReplies, startLlmStub } from "../support/llm-stub.js";
+import { pipeline, testCipher } from "../support/pipeline.js";
+import { connectPersona, startTestSandbox } from "../support/spotify-connection.js";
+
+async function claimFor(queue: ReturnType<typeof pipeline>["queue"], userId: string) {
+  await queue.begin(userId);
+  const claimed = await queue.claim("test-worker", 50);
+  const task = claimed.find((candidate) => candidate.userId === userId);
+  if (!task) throw new Error("nothing claimed");
+  return task;
+}
+
+async function rowOf(db: Database, id: string) {
+  const [row] = await db.select().from(analyses).where(eq(analyses.id, id));
+  if (!row) throw new Error("row missing");
+  return row;
+}
+
+describe("Coordinator", () => {
+  let sandbox: RunningSandbox;
+  let llm: LlmStub;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+    llm = await startLlmStub();
+  });
+  afterEach(() => sandbox.controls.reset());
+  afterAll(async () => {
+    await sandbox.close();
+    await llm.close();
+  });
+
+  dbTest(
+    "runs token -> collect -> profile -> judge -> save and completes with a share token",
+    async ({ db }) => {
+      const { queue, coordinator } = pipeline(db, sandbox);
+      const { user } = await connectPersona(db, sandbox, testCipher, "metalhead");
+      const task = await claimFor(queue, user.id);
+      expect(await coordinator.run(task)).toBe("completed");
+      const row = await rowOf(db, task.id);
+      expect(row).toMatchObject({
+        status: "completed",
+        stage: "done",
+        progress: 1,
+        judge: "rules",
+        leaseToken: null,
+      });
+      expect(row.shareToken).toMatch(/^[A-Za-z0-9_-]{32}$/); // 192 bits, URL-safe
+      expect(row.label).toMatch(/^[A-Z]/);
+      expect((row.profile as { counts: { artists: number } }).counts.artists).toBeGreaterThan(5);
+      expect(row.version).toBe(7); // created, claimed, collecting, profiling, judging, saving, done
+    },
+  );
+
+  dbTest("completes for a development-mode listener, naming what could not be computed", async ({ db }) => {
+    const { queue, coordinator } = pipeline(db, sandbox);
+    const { user } = await connectPersona(db, sandbox, testCipher, "chart-pop");
+    sandbox.controls.setDevelopmentMode(true);
+    const task = await claimFor(queue, user.id);
+    expect(await coordinator.run(task)).toBe("completed");
+    const profile = (await rowOf(db, task.id)).profile as {
+      unavailableMetrics: string[];
+      averagePopularity: null;
+    };
+    expect(profile.averagePopularity).toBeNull();
+    expect(profile.unavailableMetrics).toContain("averagePopularity");
+  });
+
+  dbTest("fails with 'sign in again' when Spotify refuses the refresh token", async ({ db }) => {
+    const { queue, coordinator } = pipeline(db, sandbox);
+    const { user } = await connectPersona(db, sandbox, testCipher, "metalhead");
+    await db
+      .update(spotifyCredentials)
+      .set({ accessTokenExpiresAt: new Date(Date.now() - 1000) })
+      .where(eq(spotifyCredentials.userId, user.id));
+    sandbox.controls.revokeRefreshTokens();
+    const task = await claimFor(queue, user.id);
+    expect(await coordinator.run(task)).toBe("failed");
+    const row = await rowOf(db, task.id);
+    expect(row).toMatchObject({ status: "failed", errorCode: "SPOTIFY_REAUTHORIZATION_REQUIRED" });
+    expect(row.errorMessage).toMatch(/Sign in with Spotify again/);
+    const me = await findUserWithConnection(db, user.id, systemClock);
+    expect(me.spotify).toEqual({ connected: true, reauthorizationRequired: true });
+  });
+
+  dbTest("goes back to pending with backoff when Spotify is down", async ({ db }) => {
+    const { queue, coordinator } = pipeline(db, sandbox);
+    const { user } = await connectPersona(db, sandbox, testCipher, "metalhead");
+    sandbox.controls.failNext(10_000, 503);
+    const task = await claimFor(queue, user.id);
+    expect(await coordinator.run(task)).toBe("retrying");
+    const row = await rowOf(db, task.id);
+    expect(row).toMatchObject({ status: "pending", errorCode: "SPOTIFY_UNAVAILABLE", attempts: 1 });
+    expect(row.runAfter.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  dbTest("is delayed, not failed, while Spotify rate limits for 10 seconds", async ({ db }) => {
+    const { queue, coordinator } = pipeline(db, sandbox);
+    const { user } = await connectPersona(db, sandbox, testCipher, "metalhead");
+    sandbox.controls.rateLimitUntil(Date.now() + 10_000);
+    const task = await claimFor(queue, user.id);
+    expect(await coordinator.run(task)).toBe("retrying");
+    const row = await rowOf(db, task.id);
+    expect(row).toMatchObject({ status: "pending", errorCode: "SPOTIFY_RATE_LIMITED" });
+    const delay = row.runAfter.getTime() - Date.now();
+    expect(delay).toBeGreaterThan(8_000);
+    expect(delay).toBeLessThanOrEqual(10_500);
+  });
+
+  dbTest("drops its result when it lost the lease mid-run", async ({ db }) => {
+    let takeOver: () => Promise<void> = async () => {};
+    const judge: Judge = {
+      async judge(profile, context) {
+        await takeOver(); // another worker claims the task while this one is judging
+        return new RulesJudge().judge(profile, context);
+      },
+    };
+    const { queue, coordinator } = pipeline(db, sandbox, { judge });
+    const { user } = await connectPersona(db, sandbox, testCipher, "metalhead");
+    const task: ClaimedTask = await claimFor(queue, user.id);
+    takeOver = async () => {
+      await db.execute(
+        sql`update analyses set lease_token = gen_random_uuid(), locked_by = 'other' where id = ${task.id}`,
+      );
+    };
+    expect(await coordinator.run(task)).toBe("lost");
+    const row = await rowOf(db, task.id);
+    expect(row).toMatchObject({ status: "processing", lockedBy: "other", label: null, shareToken: null });
+  });
+
+  dbTest("uses the LLM's verdict when it answers, and the rules judge when it is down", async ({ db }) => {
+    const settings = { baseUrl: llm.baseUrl, apiKey: "test-key", model: "test-model", timeoutMs: 2_000 };
+    const llmJudge = new LlmJudge(settings, { fallback: new RulesJudge(), logger: silentLogger });
+    const { queue, coordinator } = pipeline(db, sandbox, { judge: llmJudge });
+
+    llm.enqueue(llmReplies.verdict({ criticalAcclaim: 1.4 }));
+    const first = await connectPersona(db, sandbox, testCipher, "jazz-soul-nostalgic");
+    const task = await claimFor(queue, first.user.id);
+    expect(await coordinator.run(task)).toBe("completed");
+    expect(await rowOf(db, task.id)).toMatchObject({
+      judge: "llm",
+      label: "STUBBED TASTE CONNOISSEUR",
+      criticalAcclaim: 1,
+    });
+    const prompt = llm.requests.at(-1)?.prompt ?? "";
+    expect(prompt).not.toMatch(/@example\.com|Bearer|BQ[A-Za-z0-9_-]{20}/);
+
+    const down = new LlmJudge(
+      { ...settings, baseUrl: "http://127.0.0.1:1/v1" },
+      { fallback: new RulesJudge(), logger: silentLogger },
+    );
+    const fallback = pipeline(db, sandbox, { judge: down });
+    const second = await connectPersona(db, sandbox, testCipher, "hip-hop-head");
+    const secondTask = await claimFor(fallback.queue, second.user.id);
+    expect(await fallback.coordinator.run(secondTask)).toBe("completed");
+    expect((await rowOf(db, secondTask.id)).judge).toBe("rules");
+  });
+});

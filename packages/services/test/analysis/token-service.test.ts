@@ -1,0 +1,105 @@
+import { encryptionKeyFrom } from "@unwrapped/config";
+import { type DatabaseHandle, spotifyCredentials } from "@unwrapped/db";
+import { createIsolatedDatabase, dbTest } from "@unwrapped/db/testing";
+import type { RunningSandbox } from "@unwrapped/spotify-sandbox";
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { TokenService } from "../../src/analysis/token-service.js";
+import { systemClock } from "../../src/clock.js";
+import { TokenCipher } from "../../src/crypto/token-cipher.js";
+import { ReauthorizationRequiredError } from "../../src/errors.js";
+import { connectPersona, startTestSandbox } from "../support/spotify-connection.js";
+
+const cipher = new TokenCipher(encryptionKeyFrom(Buffer.alloc(32, 5).toString("base64")));
+
+describe("TokenService", () => {
+  let sandbox: RunningSandbox;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+  });
+  afterEach(() => {
+    sandbox.controls.reset();
+    sandbox.controls.clearRequests();
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  const tokenRequests = () =>
+    sandbox.controls.requests.filter((request) => request.path === "/accounts/api/token");
+
+  dbTest("returns the stored token while it has more than 5 minutes left", async ({ db }) => {
+    const { user, tokens, accounts } = await connectPersona(db, sandbox, cipher, "metalhead");
+    const service = new TokenService({ db, cipher, accounts, clock: systemClock });
+    sandbox.controls.clearRequests();
+    expect(await service.accessToken(user.id)).toBe(tokens.accessToken);
+    expect(tokenRequests()).toHaveLength(0);
+  });
+
+  dbTest("refreshes a token expiring within 5 minutes and stores the new one encrypted", async ({ db }) => {
+    const { user, tokens, accounts } = await connectPersona(db, sandbox, cipher, "metalhead");
+    await db
+      .update(spotifyCredentials)
+      .set({ accessTokenExpiresAt: new Date(Date.now() + 4 * 60_000) })
+      .where(eq(spotifyCredentials.userId, user.id));
+    const service = new TokenService({ db, cipher, accounts, clock: systemClock });
+    const fresh = await service.accessToken(user.id);
+    expect(fresh).not.toBe(tokens.accessToken);
+    const [row] = await db.select().from(spotifyCredentials).where(eq(spotifyCredentials.userId, user.id));
+    expect(cipher.decrypt(row?.accessTokenCiphertext ?? "", user.id)).toBe(fresh);
+    expect(cipher.decrypt(row?.refreshTokenCiphertext ?? "", user.id)).toBe(tokens.refreshToken); // none sent: kept
+    expect(row?.accessTokenExpiresAt.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+  });
+
+  dbTest("stores a rotated refresh token", async ({ db }) => {
+    const { user, tokens, accounts } = await connectPersona(db, sandbox, cipher, "chart-pop");
+    sandbox.controls.setRotateRefreshTokens(true);
+    const service = new TokenService({ db, cipher, accounts, clock: systemClock });
+    await service.accessToken(user.id, { staleToken: tokens.accessToken });
+    const [row] = await db.select().from(spotifyCredentials).where(eq(spotifyCredentials.userId, user.id));
+    const stored = cipher.decrypt(row?.refreshTokenCiphertext ?? "", user.id);
+    expect(stored).not.toBe(tokens.refreshToken);
+    // the stored one works, the old one was rotated away
+    await expect(accounts.refresh(stored)).resolves.toBeTruthy();
+  });
+
+  dbTest("marks the credentials for re-consent when Spotify refuses the refresh token", async ({ db }) => {
+    const { user, tokens, accounts } = await connectPersona(db, sandbox, cipher, "metalhead");
+    sandbox.controls.revokeRefreshTokens();
+    const service = new TokenService({ db, cipher, accounts, clock: systemClock });
+    await expect(service.accessToken(user.id, { staleToken: tokens.accessToken })).rejects.toBeInstanceOf(
+      ReauthorizationRequiredError,
+    );
+    const [row] = await db.select().from(spotifyCredentials).where(eq(spotifyCredentials.userId, user.id));
+    expect(row?.reauthorizationRequiredAt).not.toBeNull();
+    sandbox.controls.clearRequests();
+    await expect(service.accessToken(user.id)).rejects.toBeInstanceOf(ReauthorizationRequiredError);
+    expect(tokenRequests()).toHaveLength(0); // no more calls to Spotify for a dead grant
+  });
+
+  describe("with committed data", () => {
+    let handle: DatabaseHandle;
+    beforeAll(async () => {
+      handle = await createIsolatedDatabase();
+    });
+    afterAll(async () => {
+      await handle.close();
+    });
+
+    it("refreshes once when several workers need a token at the same moment", async () => {
+      const { user, accounts } = await connectPersona(handle.db, sandbox, cipher, "hip-hop-head");
+      await handle.db
+        .update(spotifyCredentials)
+        .set({ accessTokenExpiresAt: new Date(Date.now() + 60_000) })
+        .where(eq(spotifyCredentials.userId, user.id));
+      sandbox.controls.setRotateRefreshTokens(true); // a second refresh with the old token would now fail
+      sandbox.controls.clearRequests();
+      const services = [1, 2, 3, 4].map(
+        () => new TokenService({ db: handle.db, cipher, accounts, clock: systemClock }),
+      );
+      const tokens = await Promise.all(services.map((service) => service.accessToken(user.id)));
+      expect(new Set(tokens).size).toBe(1);
+      expect(tokenRequests()).toHaveLength(1);
+    });
+  });
+});
