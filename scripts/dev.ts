@@ -1,0 +1,30 @@
+/**
+ * `pnpm dev`: the server with reload on change, plus a worker process with reload when the worker is
+ * external (PostgreSQL). With the embedded database the server runs the worker itself.
+ */
+import { spawn } from "node:child_process";
+import { ConfigError, loadConfig } from "@unwrapped/config";
+
+let external = false;
+try {
+  external = loadConfig().worker.mode === "external";
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const watch = (entry: string) =>
+  spawn(process.execPath, ["--import", "tsx", "--watch", "--watch-preserve-output", entry], {
+    stdio: "inherit",
+  });
+
+const children = [watch("apps/server/src/main.ts"), ...(external ? [watch("apps/worker/src/main.ts")] : [])];
+if (!external) console.log("dev: the server runs the worker inline (embedded database).");
+
+const stop = () => {
+  for (const child of children) child.kill("SIGTERM");
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+for (const child of children) child.on("exit", () => stop());
