@@ -6,12 +6,14 @@ import { createDatabase, type DatabaseHandle, migrate } from "@unwrapped/db";
 import {
   type Clock,
   createServices,
+  defaultHttpDependencies,
   type HttpDependencies,
   type Logger,
   type Services,
   type Worker,
 } from "@unwrapped/services";
 import { createSandbox, type SandboxControls } from "@unwrapped/spotify-sandbox";
+import { Agent, fetch as undiciFetch } from "undici";
 import { createApp } from "./app.js";
 import { loadTls } from "./https.js";
 
@@ -44,12 +46,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const { applied } = await migrate(database.db);
     if (applied > 0) logger.info({ applied }, "applied database migrations");
   }
+  const tls = await loadTls(config, logger);
+  // Demo mode over https with a self-signed certificate: the server calls its own sandbox through
+  // PUBLIC_URL, so it must trust the certificate it made.
+  const http = options.http ?? (tls && config.spotify.demo ? trustingHttp(tls.cert) : undefined);
   const services = createServices({
     config,
     database,
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.http ? { http: options.http } : {}),
+    ...(http ? { http } : {}),
   });
   const sandbox = config.spotify.demo
     ? createSandbox({
@@ -61,7 +67,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     : null;
   const app = createApp({ services, sandbox: sandbox?.router });
   const worker = config.worker.mode === "inline" ? services.createWorker() : null;
-  const tls = await loadTls(config, logger);
   const server: Server = tls
     ? createHttpsServer({ cert: tls.cert, key: tls.key }, app)
     : createHttpServer(app);
@@ -102,5 +107,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await services.statusHub.close();
       if (!options.database) await database.close();
     },
+  };
+}
+
+/** HTTP dependencies whose fetch trusts one extra certificate (the server's own, self-signed). */
+function trustingHttp(certificate: string): HttpDependencies {
+  const dispatcher = new Agent({ connect: { ca: certificate } });
+  return {
+    ...defaultHttpDependencies,
+    fetch: ((input: string | URL, init?: RequestInit) =>
+      undiciFetch(input, { ...(init as object), dispatcher })) as unknown as typeof fetch,
   };
 }
