@@ -63,6 +63,18 @@ describe("Coordinator", () => {
     },
   );
 
+  dbTest("gives the sandbox's different personas different labels", async ({ db }) => {
+    const { queue, coordinator } = pipeline(db, sandbox);
+    const labels = new Map<string, string>();
+    for (const persona of ["indie-obscurist", "chart-pop", "metalhead", "jazz-soul-nostalgic", "hip-hop-head"]) {
+      const { user } = await connectPersona(db, sandbox, testCipher, persona);
+      const task = await claimFor(queue, user.id);
+      expect(await coordinator.run(task)).toBe("completed");
+      labels.set(persona, (await rowOf(db, task.id)).label ?? "");
+    }
+    expect(new Set(labels.values()).size).toBe(labels.size);
+  });
+
   dbTest("completes for a development-mode listener, naming what could not be computed", async ({ db }) => {
     const { queue, coordinator } = pipeline(db, sandbox);
     const { user } = await connectPersona(db, sandbox, testCipher, "chart-pop");
