@@ -3,16 +3,9 @@
  * external (PostgreSQL). With the embedded database the server runs the worker itself.
  */
 import { spawn } from "node:child_process";
-import { ConfigError, loadConfig } from "@unwrapped/config";
+import { loadConfigOrExit } from "@unwrapped/config";
 
-let external = false;
-try {
-  external = loadConfig().worker.mode === "external";
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const external = loadConfigOrExit().worker.mode === "external";
 
 const watch = (entry: string) =>
   spawn(process.execPath, ["--import", "tsx", "--watch", "--watch-preserve-output", entry], {

@@ -1,17 +1,8 @@
-import { ConfigError, loadConfig } from "@unwrapped/config";
+import { loadConfigOrExit } from "@unwrapped/config";
 import { createLogger } from "@unwrapped/services";
 import { startServer } from "./server.js";
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 const logger = createLogger({ level: config.logLevel, name: "server" });
 const server = await startServer({ config, logger });

@@ -1,17 +1,8 @@
-import { ConfigError, loadConfig } from "@unwrapped/config";
+import { loadConfigOrExit } from "@unwrapped/config";
 import { createDatabase, migrate } from "@unwrapped/db";
 import { createLogger, createServices } from "@unwrapped/services";
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 if (config.database.kind === "pglite") {
   console.error(

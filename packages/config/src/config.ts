@@ -494,3 +494,14 @@ export function testDatabaseUrl(env: Environment = process.env): string | undefi
   }
   return value;
 }
+
+/** For process entry points: the config, or the readable list of problems on stderr and exit code 1. */
+export function loadConfigOrExit(env: Environment = process.env, options: LoadConfigOptions = {}): Config {
+  try {
+    return loadConfig(env, options);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

@@ -9,4 +9,4 @@ export type {
   PoolConfig,
   WorkerMode,
 } from "./config.js";
-export { ConfigError, encryptionKeyFrom, loadConfig, testDatabaseUrl } from "./config.js";
+export { ConfigError, encryptionKeyFrom, loadConfig, loadConfigOrExit, testDatabaseUrl } from "./config.js";

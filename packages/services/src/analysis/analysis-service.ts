@@ -3,6 +3,7 @@ import { and, desc, eq, lt, or } from "drizzle-orm";
 import { NotFoundError, PreconditionFailedError, ValidationError } from "../errors.js";
 import type { AnalysisQueue, StatusEvent } from "../queue/analysis-queue.js";
 import type { HubEvent, StatusHub } from "../queue/status-hub.js";
+import { AnalysisLookups } from "./analysis-lookups.js";
 import {
   type AnalysisResult,
   type AnalysisStatus,
@@ -31,9 +32,11 @@ export class AnalysisService {
   readonly #queue: AnalysisQueue;
   readonly #hub: StatusHub;
   readonly #publicUrl: string;
+  readonly #lookups: AnalysisLookups;
 
   constructor(dependencies: { db: Database; queue: AnalysisQueue; hub: StatusHub; publicUrl: string }) {
     this.#db = dependencies.db;
+    this.#lookups = new AnalysisLookups(dependencies.db);
     this.#queue = dependencies.queue;
     this.#hub = dependencies.hub;
     this.#publicUrl = dependencies.publicUrl;
@@ -57,12 +60,7 @@ export class AnalysisService {
       if (row.status !== "completed") throw notReady(row.status);
       return toAnalysisResult(row, this.#publicUrl);
     }
-    const [completed] = await this.#db
-      .select()
-      .from(analyses)
-      .where(and(eq(analyses.userId, userId), eq(analyses.status, "completed")))
-      .orderBy(desc(analyses.createdAt), desc(analyses.id))
-      .limit(1);
+    const completed = await this.#lookups.latestCompleted(userId);
     if (completed) return toAnalysisResult(completed, this.#publicUrl);
     const latest = await this.#find(userId, undefined);
     throw notReady(latest.status);
@@ -145,17 +143,9 @@ export class AnalysisService {
   }
 
   async #find(userId: string, analysisId: string | undefined) {
-    const [row] = analysisId
-      ? await this.#db
-          .select()
-          .from(analyses)
-          .where(and(eq(analyses.id, analysisId), eq(analyses.userId, userId)))
-      : await this.#db
-          .select()
-          .from(analyses)
-          .where(eq(analyses.userId, userId))
-          .orderBy(desc(analyses.createdAt), desc(analyses.id))
-          .limit(1);
+    const row = analysisId
+      ? await this.#lookups.byId(userId, analysisId)
+      : await this.#lookups.latest(userId);
     if (!row) {
       throw new NotFoundError(
         analysisId

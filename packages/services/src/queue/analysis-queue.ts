@@ -1,5 +1,6 @@
 import { analyses, type Database, rowsOf } from "@unwrapped/db";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import { AnalysisLookups } from "../analysis/analysis-lookups.js";
 import { type AnalysisStatus, toAnalysisStatus } from "../analysis/views.js";
 import type { Clock } from "../clock.js";
 import { RateLimitedError } from "../errors.js";
@@ -93,9 +94,11 @@ export class AnalysisQueue {
   readonly #clock: Clock;
   readonly #settings: Required<QueueSettings>;
   readonly #random: () => number;
+  readonly #lookups: AnalysisLookups;
 
   constructor(dependencies: { db: Database; clock: Clock; settings: QueueSettings; random?: () => number }) {
     this.#db = dependencies.db;
+    this.#lookups = new AnalysisLookups(dependencies.db);
     this.#clock = dependencies.clock;
     this.#settings = { retryBaseSeconds: 5, retryMaxSeconds: 300, ...dependencies.settings };
     this.#random = dependencies.random ?? Math.random;
@@ -107,15 +110,10 @@ export class AnalysisQueue {
    * unique index admits a single pending-or-processing analysis per user.
    */
   async begin(userId: string, options: { fresh?: boolean } = {}): Promise<AnalysisStatus> {
-    const active = await this.#active(userId);
+    const active = await this.#lookups.active(userId);
     if (active) return toAnalysisStatus(active);
     if (!options.fresh) {
-      const [completed] = await this.#db
-        .select()
-        .from(analyses)
-        .where(and(eq(analyses.userId, userId), eq(analyses.status, "completed")))
-        .orderBy(desc(analyses.createdAt), desc(analyses.id))
-        .limit(1);
+      const completed = await this.#lookups.latestCompleted(userId);
       if (completed) return toAnalysisStatus(completed);
     } else {
       await this.#enforceFreshCooldown(userId);
@@ -139,7 +137,7 @@ export class AnalysisQueue {
       await this.#db.execute(sql`select pg_notify(${QUEUE_CHANNEL}, ${created.id})`);
       return toAnalysisStatus(created);
     }
-    const winner = await this.#active(userId);
+    const winner = await this.#lookups.active(userId);
     if (!winner) throw new Error("An analysis was started concurrently but cannot be found");
     return toAnalysisStatus(winner);
   }
@@ -312,23 +310,10 @@ export class AnalysisQueue {
     return rowsOf(result).length === 1;
   }
 
-  async #active(userId: string) {
-    const [row] = await this.#db
-      .select()
-      .from(analyses)
-      .where(and(eq(analyses.userId, userId), inArray(analyses.status, ["pending", "processing"])));
-    return row;
-  }
-
   async #enforceFreshCooldown(userId: string) {
     const cooldownMs = this.#settings.freshCooldownSeconds * 1000;
     if (cooldownMs <= 0) return;
-    const [latest] = await this.#db
-      .select({ createdAt: analyses.createdAt })
-      .from(analyses)
-      .where(eq(analyses.userId, userId))
-      .orderBy(desc(analyses.createdAt))
-      .limit(1);
+    const latest = await this.#lookups.latest(userId);
     if (!latest) return;
     const waitMs = latest.createdAt.getTime() + cooldownMs - this.#clock.now().getTime();
     if (waitMs > 0) {

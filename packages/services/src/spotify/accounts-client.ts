@@ -8,6 +8,7 @@ import {
   type RetryPolicy,
   readJson,
 } from "../http/retry.js";
+import { getWebApi, parseUpstream } from "./web-api-request.js";
 import { SpotifyProfile } from "./web-api-schemas.js";
 
 /** The scopes API.md fixes for sign-in. */
@@ -109,30 +110,15 @@ export class SpotifyAccountsClient {
     return this.#tokens(body, body.refresh_token ?? refreshToken);
   }
 
-  async getProfile(accessToken: string): Promise<SpotifyProfile> {
-    const description = "Spotify profile";
-    const response = await fetchWithRetry(
-      `${this.#settings.apiUrl}/v1/me`,
-      { headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" } },
-      { description, ...(this.#policy ? { policy: this.#policy } : {}) },
-      this.#http,
-    );
-    const json = await readJson(response, description);
-    if (!response.ok) {
-      throw new UpstreamError(`${description} failed with HTTP ${response.status}`, {
-        retryable: false,
-        status: response.status,
-        cause: json,
-      });
-    }
-    const parsed = SpotifyProfile.safeParse(json);
-    if (!parsed.success) {
-      throw new UpstreamError(`${description} has an unexpected shape`, {
-        retryable: false,
-        cause: parsed.error,
-      });
-    }
-    return parsed.data;
+  getProfile(accessToken: string): Promise<SpotifyProfile> {
+    return getWebApi({
+      url: `${this.#settings.apiUrl}/v1/me`,
+      accessToken,
+      schema: SpotifyProfile,
+      description: "Spotify profile",
+      http: this.#http,
+      policy: this.#policy,
+    });
   }
 
   async #token(form: Record<string, string>, description: string): Promise<z.infer<typeof TokenResponse>> {
@@ -168,14 +154,7 @@ export class SpotifyAccountsClient {
         cause: new Error(error.success ? (error.data.error_description ?? reason) : reason),
       });
     }
-    const parsed = TokenResponse.safeParse(json);
-    if (!parsed.success) {
-      throw new UpstreamError(`${description} returned an unexpected token response`, {
-        retryable: false,
-        cause: parsed.error,
-      });
-    }
-    return parsed.data;
+    return parseUpstream(TokenResponse, json, description);
   }
 
   #tokens(body: z.infer<typeof TokenResponse>, refreshToken: string): SpotifyTokens {

@@ -60,9 +60,10 @@ describe("AnalysisService.watch", () => {
   it("delivers the stages in order, one event per change, and ends after the terminal status", async () => {
     const { user } = await connectPersona(handle.db, sandbox, testCipher, "metalhead");
     const begun = await service.begin(user.id);
-    const watching = collect(service.watch(user.id, { analysisId: begun.analysisId }));
+    const iterator = service.watch(user.id, { analysisId: begun.analysisId });
+    const first = await iterator.next(); // subscribed and seen the current state before any work starts
     await worker.start();
-    const events = await watching;
+    const events = [first.value as WatchEvent, ...(await collect(iterator))];
     const stages = events.map((event) => event.status.stage);
     expect(stages[0]).toBe("queued");
     expect(stages.at(-1)).toBe("done");
