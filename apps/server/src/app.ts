@@ -1,13 +1,14 @@
-import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import type { RequestListener } from "node:http";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { appRouter, createContextFactory } from "@unwrapped/api";
 import type { Services } from "@unwrapped/services";
 import express, { type ErrorRequestHandler, type Router } from "express";
-import { requestLogging } from "./request-logging.js";
+import { logRequest } from "./request-logging.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { homePage } from "./routes/home-page.js";
 import { sharePage } from "./routes/share-page.js";
-import { corsForAppOrigin, securityHeaders } from "./security-headers.js";
+import { handleCors, setSecurityHeaders } from "./security-headers.js";
 
 export interface AppOptions {
   readonly services: Services;
@@ -15,39 +16,50 @@ export interface AppOptions {
   readonly sandbox?: Router | undefined;
 }
 
-/** The HTTP surface of API.md as an express app (no listening: tests and main.ts decide where). */
-export function createApp({ services, sandbox }: AppOptions): express.Express {
+/**
+ * The HTTP surface of API.md as one request listener. /trpc/* goes straight to tRPC's node handler —
+ * the API's hot path does not walk express's router and middleware stack — and everything else
+ * (sign-in routes, pages, health, the sandbox) to an express app. Both get the same request log line,
+ * security headers and, for /trpc, CORS for APP_URL only.
+ */
+export function createRequestListener(options: AppOptions): RequestListener {
+  const { services } = options;
   const { config, logger } = services;
+  const https = config.server.https.mode !== "off";
+  const appOrigin = new URL(config.server.appUrl).origin;
+  const createContext = createContextFactory(services, logger);
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    maxBodySize: config.server.bodyLimitBytes,
+    createContext: ({ req, info }) =>
+      createContext({ authorization: req.headers.authorization, connectionParams: info.connectionParams }),
+  });
+  const app = createExpressApp(options);
+
+  return (request, response) => {
+    logRequest(logger, request, response);
+    setSecurityHeaders(response, { https });
+    if (request.url?.startsWith("/trpc/")) {
+      if (handleCors(appOrigin, request, response)) return;
+      trpc(request, response);
+      return;
+    }
+    app(request, response);
+  };
+}
+
+function createExpressApp({ services, sandbox }: AppOptions): express.Express {
+  const { logger } = services;
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
-  if (new URL(config.server.publicUrl).hostname !== config.server.host) app.set("trust proxy", "loopback");
-
-  app.use(requestLogging(logger));
-  app.use(securityHeaders({ https: config.server.https.mode !== "off" }));
   app.use(healthRoutes(services));
   app.use(authRoutes(services));
   app.use(sharePage(services));
   app.use(homePage(services));
   if (sandbox) app.use("/sandbox/spotify", sandbox);
-
-  const createContext = createContextFactory(services, logger);
-  app.use(
-    "/trpc",
-    corsForAppOrigin(config.server.appUrl),
-    createExpressMiddleware({
-      router: appRouter,
-      maxBodySize: config.server.bodyLimitBytes,
-      createContext: ({ req, info }) =>
-        createContext({ authorization: req.headers.authorization, connectionParams: info.connectionParams }),
-      onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR" && !error.message.startsWith("Something went wrong")) {
-          logger.error({ err: error, path }, "tRPC error outside a procedure");
-        }
-      },
-    }),
-  );
 
   app.use((_request, response) => {
     response.status(404).json({ error: "not_found", message: "There is nothing here." });

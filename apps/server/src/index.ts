@@ -1,2 +1,2 @@
-export { type AppOptions, createApp } from "./app.js";
+export { type AppOptions, createRequestListener } from "./app.js";
 export { type RunningServer, type StartServerOptions, startServer } from "./server.js";

@@ -14,7 +14,7 @@ import {
 } from "@unwrapped/services";
 import { createSandbox, type SandboxControls } from "@unwrapped/spotify-sandbox";
 import { Agent, fetch as undiciFetch } from "undici";
-import { createApp } from "./app.js";
+import { createRequestListener } from "./app.js";
 import { loadTls } from "./https.js";
 
 export interface StartServerOptions {
@@ -65,11 +65,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         developmentMode: config.spotify.sandboxDevelopmentMode,
       })
     : null;
-  const app = createApp({ services, sandbox: sandbox?.router });
+  const listener = createRequestListener({ services, sandbox: sandbox?.router });
   const worker = config.worker.mode === "inline" ? services.createWorker() : null;
   const server: Server = tls
-    ? createHttpsServer({ cert: tls.cert, key: tls.key }, app)
-    : createHttpServer(app);
+    ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener)
+    : createHttpServer(listener);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
