@@ -18,6 +18,9 @@ export interface AccessTokenClaims {
 
 const ALGORITHM = "HS256";
 
+/** Verified tokens remembered, so a client's repeated calls do not pay for HMAC verification each time. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 /**
  * Signs and verifies access tokens: HS256 JWTs (the algorithm pinned on verify, so `alg: none` or an
  * RS/HS confusion cannot pass) with iss, aud, sub = user id, sid = session family id, iat and exp.
@@ -27,6 +30,7 @@ export class AccessTokens {
   readonly #settings: AccessTokenSettings;
   readonly #clock: Clock;
   readonly #key: Promise<CryptoKey>;
+  readonly #verified = new Map<string, AccessTokenClaims>();
 
   constructor(settings: AccessTokenSettings, clock: Clock) {
     this.#settings = settings;
@@ -54,7 +58,27 @@ export class AccessTokens {
     return { token, expiresAt: new Date(expiresAtSeconds * 1000) };
   }
 
+  /**
+   * Verifies signature, algorithm, issuer, audience and expiry. A token that verified before is taken
+   * from a bounded cache (tokens are immutable; its expiry is still checked on every use).
+   */
   async verify(token: string): Promise<AccessTokenClaims> {
+    const cached = this.#verified.get(token);
+    if (cached) {
+      if (cached.expiresAt.getTime() > this.#clock.now().getTime()) return cached;
+      this.#verified.delete(token);
+    }
+    const claims = await this.#verifySignature(token);
+    if (this.#verified.size >= VERIFIED_CACHE_SIZE) {
+      // Map iteration order is insertion order: drop the oldest entry.
+      const oldest = this.#verified.keys().next().value;
+      if (oldest !== undefined) this.#verified.delete(oldest);
+    }
+    this.#verified.set(token, claims);
+    return claims;
+  }
+
+  async #verifySignature(token: string): Promise<AccessTokenClaims> {
     try {
       const { payload } = await jwtVerify(token, await this.#key, {
         algorithms: [ALGORITHM],

@@ -49,6 +49,16 @@ describe("AccessTokens", () => {
     expect((await rejection(tokens.verify(token))).reason).toBe("token_expired");
   });
 
+  it("refuses a token that expired after it was verified (and remembered) once", async () => {
+    const clock = new ManualClock("2026-11-27T10:00:00Z");
+    const tokens = new AccessTokens(settings, clock);
+    const { token } = await tokens.sign("user-1", "family-1");
+    await expect(tokens.verify(token)).resolves.toMatchObject({ userId: "user-1" });
+    await expect(tokens.verify(token)).resolves.toMatchObject({ userId: "user-1" });
+    clock.advance(900_000);
+    expect((await rejection(tokens.verify(token))).reason).toBe("token_expired");
+  });
+
   it("refuses a tampered payload", async () => {
     const tokens = new AccessTokens(settings, new ManualClock());
     const { token } = await tokens.sign("user-1", "family-1");
