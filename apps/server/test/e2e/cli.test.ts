@@ -1,0 +1,248 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createClient, errorCode } from "@unwrapped/client";
+import { runCli } from "@unwrapped/client/cli";
+import { ManualClock } from "@unwrapped/services";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+
+/** The `unwrapped` bin of @unwrapped/client, run the way a shell runs it. */
+const BIN = fileURLToPath(new URL("../../../../packages/client/bin/unwrapped.mjs", import.meta.url));
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+describe("the unwrapped CLI as a subprocess", () => {
+  const clock = new ManualClock(new Date());
+  let server: TestServer;
+  let home: string;
+  let credentialsPath: string;
+
+  /** Runs the CLI with a private config directory and no UNWRAPPED_SERVER in its environment. */
+  function cli(...args: string[]): Promise<Run> {
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [BIN, ...args],
+        {
+          env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, "config"), NO_COLOR: "1" },
+          timeout: 60_000,
+        },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({ clock, env: { SANDBOX_LATENCY_MS: "100" } });
+    home = await mkdtemp(join(tmpdir(), "unwrapped-cli-home-"));
+    credentialsPath = join(home, "config", "unwrapped", "credentials.json");
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it("fails in one clear line before login, on a dead server, and on an unknown command; helps", async () => {
+    const [whoami, analyze, unreachable, unknown, unknownFlag, help, analyzeHelp] = await Promise.all([
+      cli("whoami"),
+      cli("analyze", "--json"),
+      cli("login", "--server", "http://127.0.0.1:1", "--persona", "metalhead"),
+      cli("frobnicate"),
+      cli("history", "--all"),
+      cli("--help"),
+      cli("analyze", "--help"),
+    ]);
+    for (const run of [whoami, analyze]) {
+      expect(run).toMatchObject({
+        code: 1,
+        stdout: "",
+        stderr: "Not signed in. Run `unwrapped login` first.\n",
+      });
+    }
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toBe(
+      "Cannot reach the unwrapped server at http://127.0.0.1:1 — is it running?\n",
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      'Unknown command "frobnicate". Run `unwrapped --help` for the list of commands.\n',
+    );
+    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.stderr).toContain("Unknown option --all for `unwrapped history`.");
+    for (const run of [whoami, analyze, unreachable, unknown, unknownFlag]) {
+      expect(run.stderr.trimEnd().split("\n")).toHaveLength(1); // no stack traces
+    }
+    expect(help.code).toBe(0);
+    for (const command of ["login", "analyze", "result", "history", "share", "whoami", "logout"]) {
+      expect(help.stdout).toContain(`  ${command}`);
+    }
+    expect(analyzeHelp).toMatchObject({ code: 0, stderr: "" });
+    expect(analyzeHelp.stdout).toContain("Usage: unwrapped analyze [--fresh] [--json]");
+  });
+
+  it("signs in, analyses, shows results, history and the share link, revokes it, and logs out", async () => {
+    const login = await cli("login", "--server", server.url, "--persona", "metalhead");
+    expect(login).toMatchObject({ code: 0, stderr: "" });
+    expect(login.stdout).toMatch(new RegExp(`^Signed in to ${server.url} as .+\\.\\n$`));
+    expect((await stat(credentialsPath)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(home, "config", "unwrapped"))).mode & 0o777).toBe(0o700);
+    const stored = JSON.parse(await readFile(credentialsPath, "utf8"));
+    expect(stored).toMatchObject({ server: server.url, accessToken: expect.any(String) });
+
+    const whoami = await cli("whoami"); // the server comes from the stored credentials
+    expect(whoami.code).toBe(0);
+    expect(whoami.stdout).toContain(`Signed in to ${server.url} as `);
+
+    const analyze = await cli("analyze");
+    expect(analyze.code).toBe(0);
+    const progressLines = analyze.stderr.trimEnd().split("\n");
+    for (const line of progressLines)
+      expect(line).toMatch(/^(queued|collecting|profiling|judging|saving|done) \d+%$/);
+    expect(progressLines.at(-1)).toBe("done 100%");
+    expect(analyze.stdout).toMatch(/^[A-Z0-9&'-]+( [A-Z0-9&'-]+){1,3}\n/);
+    expect(analyze.stdout).toMatch(/Critical acclaim +[█░]+ +\d+%/);
+
+    const json = await cli("analyze", "--json");
+    expect(json).toMatchObject({ code: 0, stderr: "" });
+    const result = JSON.parse(json.stdout);
+    expect(result).toMatchObject({
+      label: expect.any(String),
+      description: expect.any(String),
+      shareUrl: `${server.url}/s/${result.shareToken}`,
+    });
+    expect(analyze.stdout.startsWith(`${result.label}\n`)).toBe(true);
+    for (const line of analyze.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+
+    const shown = await cli("result");
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(result.label);
+    expect(shown.stdout).toContain(`Share: ${result.shareUrl}`);
+
+    const history = await cli("history");
+    expect(history.code).toBe(0);
+    expect(history.stdout).toMatch(/^DATE \(UTC\) +STATUS +LABEL\n/);
+    expect(history.stdout).toMatch(
+      new RegExp(`\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d +completed +${result.label}`),
+    );
+
+    const share = await cli("share");
+    expect(share).toMatchObject({ code: 0, stdout: `${result.shareUrl}\n` });
+    const revoke = await cli("share", "--revoke");
+    expect(revoke.code).toBe(0);
+    expect(revoke.stdout).toContain("no longer works");
+    const page = await fetch(result.shareUrl);
+    expect(page.status).toBe(404);
+    await page.body?.cancel();
+
+    const before = JSON.parse(await readFile(credentialsPath, "utf8"));
+    const logout = await cli("logout");
+    expect(logout).toMatchObject({ code: 0, stdout: `Signed out of ${server.url}.\n` });
+    await expect(stat(credentialsPath)).rejects.toMatchObject({ code: "ENOENT" });
+    const refresh = createClient({ url: server.url }).auth.refresh.mutate({
+      refreshToken: before.refreshToken,
+    });
+    expect(await refresh.catch(errorCode)).toBe("UNAUTHORIZED");
+  });
+
+  it("renews an expired access token by itself and saves the rotated tokens", async () => {
+    expect((await cli("login", "--server", server.url, "--persona", "chart-pop")).code).toBe(0);
+    const before = JSON.parse(await readFile(credentialsPath, "utf8"));
+    clock.advance(16 * 60_000);
+    const whoami = await cli("whoami");
+    expect(whoami.code).toBe(0);
+    const after = JSON.parse(await readFile(credentialsPath, "utf8"));
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(after.accessToken).not.toBe(before.accessToken);
+    expect((await stat(credentialsPath)).mode & 0o777).toBe(0o600);
+
+    await createClient({ url: server.url }).auth.logout.mutate({ refreshToken: after.refreshToken });
+    clock.advance(16 * 60_000);
+    const ended = await cli("whoami");
+    expect(ended).toMatchObject({
+      code: 1,
+      stderr: "Your session has ended. Run `unwrapped login` to sign in again.\n",
+    });
+  });
+});
+
+describe("browser sign-in through the loopback listener", () => {
+  let server: TestServer;
+  let home: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    home = await mkdtemp(join(tmpdir(), "unwrapped-cli-browser-"));
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  /** Does what a browser does with the login URL: one redirect at a time, approving (or cancelling) in the sandbox. */
+  async function browse(loginUrl: string, choice: { persona: string } | "cancel"): Promise<void> {
+    const login = await fetch(loginUrl, { redirect: "manual" });
+    const authorize = new URL(login.headers.get("location") ?? "");
+    const callback =
+      choice === "cancel"
+        ? `${server.url}/auth/spotify/callback?error=access_denied&state=${authorize.searchParams.get("state")}`
+        : await fetch(`${authorize}&persona=${choice.persona}`, { redirect: "manual" }).then(
+            (consent) => consent.headers.get("location") ?? "",
+          );
+    const back = await fetch(callback, { redirect: "manual" });
+    const landing = await fetch(back.headers.get("location") ?? ""); // the CLI's listener on 127.0.0.1
+    await landing.body?.cancel();
+  }
+
+  async function login(choice: { persona: string } | "cancel") {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const opened: string[] = [];
+    const code = await runCli(["login", "--server", server.url], {
+      io: {
+        stdout: { write: (text: string) => stdout.push(text) },
+        stderr: { write: (text: string) => stderr.push(text) },
+      },
+      env: { configDirectory: join(home, "unwrapped"), server: undefined, noColor: true },
+      openBrowser: (url) => {
+        opened.push(url);
+        void browse(url, choice);
+      },
+      loginTimeoutMs: 10_000,
+    });
+    return { code, stdout: stdout.join(""), stderr: stderr.join(""), opened };
+  }
+
+  it("opens the login URL, prints it, and finishes when the browser comes back with a login code", async () => {
+    const run = await login({ persona: "hip-hop-head" });
+    expect(run.code).toBe(0);
+    expect(run.opened).toHaveLength(1);
+    const opened = new URL(run.opened[0] ?? "");
+    expect(`${opened.origin}${opened.pathname}`).toBe(`${server.url}/auth/spotify/login`);
+    expect(opened.searchParams.get("redirect_to")).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    expect(run.stderr).toContain(run.opened[0]);
+    expect(run.stdout).toMatch(/^Signed in to .+ as .+\.\n$/);
+    const stored = JSON.parse(await readFile(join(home, "unwrapped", "credentials.json"), "utf8"));
+    await expect(
+      createClient({ url: server.url, accessToken: stored.accessToken }).auth.me.query(),
+    ).resolves.toMatchObject({
+      id: stored.user.id,
+    });
+  });
+
+  it("reports a sign-in cancelled in the browser", async () => {
+    const run = await login("cancel");
+    expect(run.code).toBe(1);
+    expect(run.stderr.trimEnd().split("\n").at(-1)).toBe(
+      "Sign-in failed: the sign-in was cancelled on Spotify (access_denied).",
+    );
+  });
+});

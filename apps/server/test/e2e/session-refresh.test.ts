@@ -1,0 +1,158 @@
+import {
+  createClient,
+  describeError,
+  errorCode,
+  isSessionEndedError,
+  type SessionTokens,
+  signInWithPersona,
+  TRPCClientError,
+  waitForAnalysis,
+} from "@unwrapped/client";
+import { ManualClock } from "@unwrapped/services";
+import { eventually } from "@unwrapped/services/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+
+const PAST_ACCESS_TOKEN_TTL = 16 * 60_000; // access tokens live 15 minutes
+
+/** A fetch that counts the auth.refresh calls going through it. */
+function countingRefreshes() {
+  const counter = {
+    refreshes: 0,
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).includes("auth.refresh")) counter.refreshes++;
+      return fetch(input, init);
+    },
+  };
+  return counter;
+}
+
+/** Lets the event loop turn, so calls started on either side go out as separate HTTP requests. */
+const nextMacrotask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe("an access token that expires mid-session", () => {
+  const clock = new ManualClock(new Date());
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ clock });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("is refreshed once for concurrent calls, which then succeed with the rotated token", async () => {
+    const session = await signInWithPersona({ url: server.url, persona: "metalhead" });
+    const counter = countingRefreshes();
+    const rotations: SessionTokens[] = [];
+    const client = createClient({
+      url: server.url,
+      accessToken: session.accessToken,
+      refreshToken: session.refreshToken,
+      onTokens: (tokens) => {
+        rotations.push(tokens);
+      },
+      fetch: counter.fetch,
+    });
+    await expect(client.auth.me.query()).resolves.toMatchObject({ id: session.user.id });
+
+    clock.advance(PAST_ACCESS_TOKEN_TTL);
+    const calls: Promise<{ id: string }>[] = [];
+    for (let index = 0; index < 5; index++) {
+      calls.push(client.auth.me.query());
+      await nextMacrotask();
+    }
+    const users = await Promise.all(calls);
+    expect(users.map((user) => user.id)).toEqual(Array(5).fill(session.user.id));
+    expect(counter.refreshes).toBe(1);
+    expect(rotations).toHaveLength(1);
+    const rotated = rotations[0] as SessionTokens;
+    expect(rotated.refreshToken).not.toBe(session.refreshToken);
+    expect(rotated.accessToken).not.toBe(session.accessToken);
+    expect(rotated.accessTokenExpiresAt.getTime()).toBeGreaterThan(clock.now().getTime());
+
+    // A batch of five in one request after the next expiry: still one refresh.
+    clock.advance(PAST_ACCESS_TOKEN_TTL);
+    await Promise.all(Array.from({ length: 5 }, () => client.analysis.history.query()));
+    expect(counter.refreshes).toBe(2);
+    expect(rotations).toHaveLength(2);
+    await client.auth.me.query();
+    expect(counter.refreshes).toBe(2);
+  });
+
+  it("refreshes for a subscription too, and the watch delivers", async () => {
+    const session = await signInWithPersona({ url: server.url, persona: "jazz-soul-nostalgic" });
+    const counter = countingRefreshes();
+    const client = createClient({
+      url: server.url,
+      accessToken: session.accessToken,
+      refreshToken: session.refreshToken,
+      fetch: counter.fetch,
+    });
+    const begun = await client.analysis.begin.mutate();
+    await eventually(
+      async () =>
+        (await client.analysis.status.query({ analysisId: begun.analysisId })).status === "completed",
+      { timeoutMs: 15_000 },
+    );
+
+    clock.advance(PAST_ACCESS_TOKEN_TTL);
+    const final = await waitForAnalysis(client, { analysisId: begun.analysisId });
+    expect(final).toMatchObject({ analysisId: begun.analysisId, status: "completed" });
+    expect(counter.refreshes).toBe(1);
+  });
+
+  it("sends the rotated token even while getAccessToken still returns the expired one", async () => {
+    const session = await signInWithPersona({ url: server.url, persona: "chart-pop" });
+    const counter = countingRefreshes();
+    const client = createClient({
+      url: server.url,
+      getAccessToken: () => session.accessToken, // a store that never learns about the rotation
+      refreshToken: session.refreshToken,
+      fetch: counter.fetch,
+    });
+    clock.advance(PAST_ACCESS_TOKEN_TTL);
+    await client.auth.me.query();
+    await client.auth.me.query();
+    expect(counter.refreshes).toBe(1);
+  });
+
+  it("fails with a session-ended error when the refresh is refused (logged out elsewhere)", async () => {
+    const session = await signInWithPersona({ url: server.url, persona: "indie-obscurist" });
+    const counter = countingRefreshes();
+    const endings: Error[] = [];
+    const client = createClient({
+      url: server.url,
+      accessToken: session.accessToken,
+      refreshToken: session.refreshToken,
+      onSessionEnded: (error) => endings.push(error),
+      fetch: counter.fetch,
+    });
+    await createClient({ url: server.url }).auth.logout.mutate({ refreshToken: session.refreshToken });
+    await expect(client.auth.me.query()).resolves.toMatchObject({ id: session.user.id }); // not expired yet
+
+    clock.advance(PAST_ACCESS_TOKEN_TTL);
+    const error = await client.auth.me.query().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as Error).message).toBe("Your session has ended. Sign in again.");
+    expect(errorCode(error)).toBe("UNAUTHORIZED");
+    expect(isSessionEndedError(error)).toBe(true);
+    expect(describeError(error)).toBe("Your session has ended. Sign in again.");
+    expect(endings).toHaveLength(1);
+
+    // Later calls fail the same way without asking the server to refresh again.
+    const again = await client.analysis.history.query().catch((caught: unknown) => caught);
+    expect(isSessionEndedError(again)).toBe(true);
+    expect(counter.refreshes).toBe(1);
+  });
+
+  it("passes the expiry through when it has no refresh token to renew with", async () => {
+    const session = await signInWithPersona({ url: server.url, persona: "casual-country" });
+    const counter = countingRefreshes();
+    const client = createClient({ url: server.url, accessToken: session.accessToken, fetch: counter.fetch });
+    clock.advance(PAST_ACCESS_TOKEN_TTL);
+    const error = await client.auth.me.query().catch((caught: unknown) => caught);
+    expect(errorCode(error)).toBe("UNAUTHORIZED");
+    expect((error as TRPCClientError<never>).data).toMatchObject({ authReason: "token_expired" });
+    expect(counter.refreshes).toBe(0);
+  });
+});

@@ -1,0 +1,82 @@
+import { createClient, type UnwrappedClient } from "../client.js";
+import { baseUrl, type Fetch } from "../fetch.js";
+import { CredentialsStore, credentialsFromSession, type StoredCredentials } from "./credentials.js";
+import type { CliEnvironment } from "./environment.js";
+import { CliError, NOT_SIGNED_IN, UsageError } from "./errors.js";
+import { createStyle, type Style } from "./format.js";
+import type { CliIo } from "./io.js";
+
+export const DEFAULT_SERVER = "http://127.0.0.1:8000";
+
+/** What every command gets: where to write, the environment, the credentials, and what tests replace. */
+export interface CliContext {
+  readonly io: CliIo;
+  readonly env: CliEnvironment;
+  readonly credentials: CredentialsStore;
+  /** Styles for stdout: colors only on a terminal, and never with NO_COLOR. */
+  readonly style: Style;
+  readonly fetch: Fetch | undefined;
+  readonly openBrowser: (url: string) => void;
+  /** How long `login` waits for the browser. */
+  readonly loginTimeoutMs: number;
+}
+
+export interface CliDependencies {
+  readonly io: CliIo;
+  readonly env: CliEnvironment;
+  readonly fetch?: Fetch | undefined;
+  readonly openBrowser?: ((url: string) => void) | undefined;
+  readonly loginTimeoutMs?: number | undefined;
+}
+
+export function createContext(dependencies: CliDependencies, openBrowser: (url: string) => void): CliContext {
+  return {
+    io: dependencies.io,
+    env: dependencies.env,
+    credentials: new CredentialsStore(dependencies.env.configDirectory),
+    style: createStyle(Boolean(dependencies.io.stdout.isTTY) && !dependencies.env.noColor),
+    fetch: dependencies.fetch,
+    openBrowser: dependencies.openBrowser ?? openBrowser,
+    loginTimeoutMs: dependencies.loginTimeoutMs ?? 5 * 60_000,
+  };
+}
+
+/** --server, then UNWRAPPED_SERVER, then the server of the stored credentials, then the local default. */
+export function resolveServer(
+  context: CliContext,
+  flag: string | undefined,
+  stored: string | undefined,
+): string {
+  const chosen = flag ?? context.env.server ?? stored ?? DEFAULT_SERVER;
+  try {
+    return baseUrl(chosen);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export interface SignedIn {
+  readonly client: UnwrappedClient;
+  readonly server: string;
+  readonly credentials: StoredCredentials;
+}
+
+/** A client with the stored session; rotated tokens are saved as soon as the client receives them. */
+export async function signedInClient(context: CliContext, serverFlag: string | undefined): Promise<SignedIn> {
+  const stored = await context.credentials.read();
+  const server = resolveServer(context, serverFlag, stored?.server);
+  if (!stored) throw new CliError(NOT_SIGNED_IN);
+  if (baseUrl(stored.server) !== server) {
+    throw new CliError(
+      `Not signed in to ${server} (only to ${stored.server}). Run \`unwrapped login --server ${server}\` first.`,
+    );
+  }
+  const client = createClient({
+    url: server,
+    accessToken: stored.accessToken,
+    refreshToken: stored.refreshToken,
+    onTokens: (tokens) => context.credentials.write(credentialsFromSession(stored.server, tokens)),
+    fetch: context.fetch,
+  });
+  return { client, server, credentials: stored };
+}

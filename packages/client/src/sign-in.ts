@@ -1,0 +1,111 @@
+import { createTRPCClient, httpLink } from "@trpc/client";
+import type { AppRouter } from "@unwrapped/api";
+import superjson from "superjson";
+import { SignInError } from "./errors.js";
+import { baseUrl, type Fetch, reportUnreachable } from "./fetch.js";
+import type { SessionTokens } from "./session.js";
+
+/**
+ * Where a persona sign-in says it returns to. The redirect is never followed (the login code is read
+ * from its Location header), so nothing needs to listen there; the server only requires a loopback URL.
+ */
+export const DEMO_REDIRECT = "http://127.0.0.1:9/callback";
+
+/** What the `error=` codes of a failed sign-in mean, for people. */
+const SIGN_IN_ERRORS: Record<string, string> = {
+  access_denied: "the sign-in was cancelled on Spotify",
+  invalid_state: "that sign-in link was already used or is unknown; start again",
+  expired_state: "the sign-in took longer than 10 minutes; start again",
+  spotify_unavailable: "Spotify could not be reached; try again in a moment",
+  spotify_refused: "Spotify refused the sign-in",
+  invalid_request: "Spotify sent an incomplete answer; start again",
+  server_error: "something went wrong on the server; try again",
+};
+
+export function signInErrorMessage(code: string): string {
+  return `Sign-in failed: ${SIGN_IN_ERRORS[code] ?? "the server reported an error"} (${code}).`;
+}
+
+/** The URL that starts a sign-in and returns the browser to `redirectTo` with `?login_code=`. */
+export function loginUrl(url: string, redirectTo: string): string {
+  return `${baseUrl(url)}/auth/spotify/login?redirect_to=${encodeURIComponent(redirectTo)}`;
+}
+
+export interface PersonaSignInOptions {
+  /** The server's base URL. */
+  readonly url: string;
+  /** A sandbox persona id, e.g. "metalhead", "chart-pop", "new-listener" or "seed:7". */
+  readonly persona: string;
+  readonly fetch?: Fetch | undefined;
+}
+
+/**
+ * Demo mode only: signs in as a sandbox persona without a browser, following the redirects one at a
+ * time (login -> sandbox authorize with `persona`, which approves at once -> callback -> redirect_to)
+ * and returns the one-time login code (valid 60 s).
+ */
+export async function demoLoginCode(options: PersonaSignInOptions): Promise<string> {
+  const server = baseUrl(options.url);
+  const fetch = reportUnreachable(options.fetch ?? globalThis.fetch.bind(globalThis), server);
+  const follow = async (target: URL | string, step: string): Promise<URL> => {
+    const response = await fetch(target, { redirect: "manual" });
+    const body = await response.text();
+    const location = response.headers.get("location");
+    if (response.status >= 300 && response.status < 400 && location) return new URL(location, target);
+    throw new SignInError(`${step} (HTTP ${response.status}${detail(body)}).`);
+  };
+
+  const authorize = await follow(
+    loginUrl(server, DEMO_REDIRECT),
+    `The server at ${server} did not start a sign-in`,
+  );
+  authorize.searchParams.set("persona", options.persona);
+  const callback = await follow(
+    authorize,
+    `The sign-in page refused persona "${options.persona}": persona sign-in needs a server in demo mode ` +
+      `and a persona id such as "metalhead" or "seed:7"`,
+  );
+  const landed = callback.searchParams.has("code")
+    ? await follow(callback, "The server did not complete the sign-in")
+    : callback;
+  const error = landed.searchParams.get("error");
+  if (error) throw new SignInError(signInErrorMessage(error), { code: error });
+  const code = landed.searchParams.get("login_code");
+  if (!code) throw new SignInError("The sign-in finished without a login code.");
+  return code;
+}
+
+/** Trades a login code (single use) for a session: `{ accessToken, refreshToken, accessTokenExpiresAt, user }`. */
+export function exchangeLoginCode(options: {
+  url: string;
+  code: string;
+  fetch?: Fetch | undefined;
+}): Promise<SessionTokens> {
+  const server = baseUrl(options.url);
+  const client = createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${server}/trpc`,
+        transformer: superjson,
+        fetch: reportUnreachable(options.fetch ?? globalThis.fetch.bind(globalThis), server),
+      }),
+    ],
+  });
+  return client.auth.exchange.mutate({ code: options.code });
+}
+
+/** Demo mode only: signs in as a sandbox persona and returns the session (see `demoLoginCode`). */
+export async function signInWithPersona(options: PersonaSignInOptions): Promise<SessionTokens> {
+  const code = await demoLoginCode(options);
+  return exchangeLoginCode({ url: options.url, code, fetch: options.fetch });
+}
+
+/** The message of a JSON error answer (an HTML error page says nothing a one-line error could use). */
+function detail(body: string): string {
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof message === "string" ? `: ${message}` : "";
+  } catch {
+    return "";
+  }
+}
