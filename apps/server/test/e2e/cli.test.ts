@@ -175,6 +175,47 @@ describe("the unwrapped CLI as a subprocess", () => {
   });
 });
 
+describe("two CLI commands started at once with an expired token", () => {
+  const clock = new ManualClock(new Date());
+  let server: TestServer;
+  let home: string;
+  beforeAll(async () => {
+    server = await startTestServer({ clock });
+    home = await mkdtemp(join(tmpdir(), "unwrapped-cli-race-"));
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  async function run(...args: string[]) {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const code = await runCli(args, {
+      io: {
+        stdout: { write: (text: string) => stdout.push(text) },
+        stderr: { write: (text: string) => stderr.push(text) },
+      },
+      env: { configDirectory: join(home, "unwrapped"), server: undefined, noColor: true },
+    });
+    return { code, stdout: stdout.join(""), stderr: stderr.join("") };
+  }
+
+  it("refresh once between them, so the session survives (a refresh token presented twice ends it)", async () => {
+    expect((await run("login", "--server", server.url, "--persona", "metalhead")).code).toBe(0);
+    const path = join(home, "unwrapped", "credentials.json");
+    const stored = JSON.parse(await readFile(path, "utf8"));
+    clock.advance(16 * 60_000);
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(path, JSON.stringify({ ...stored, accessTokenExpiresAt: new Date(0).toISOString() }));
+    const results = await Promise.all([run("whoami"), run("whoami"), run("whoami")]);
+    for (const result of results) expect(result).toMatchObject({ code: 0, stderr: "" });
+    const after = JSON.parse(await readFile(path, "utf8"));
+    expect(after.refreshToken).not.toBe(stored.refreshToken);
+    expect((await run("whoami")).code).toBe(0);
+  });
+});
+
 describe("browser sign-in through the loopback listener", () => {
   let server: TestServer;
   let home: string;

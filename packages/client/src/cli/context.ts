@@ -1,8 +1,9 @@
 import { createClient, type UnwrappedClient } from "../client.js";
+import { isUnwrappedClientError } from "../errors.js";
 import { baseUrl, type Fetch } from "../fetch.js";
 import { CredentialsStore, credentialsFromSession, type StoredCredentials } from "./credentials.js";
 import type { CliEnvironment } from "./environment.js";
-import { CliError, NOT_SIGNED_IN, UsageError } from "./errors.js";
+import { CliError, NOT_SIGNED_IN, SESSION_ENDED, UsageError } from "./errors.js";
 import { createStyle, type Style } from "./format.js";
 import type { CliIo } from "./io.js";
 
@@ -71,12 +72,46 @@ export async function signedInClient(context: CliContext, serverFlag: string | u
       `Not signed in to ${server} (only to ${stored.server}). Run \`unwrapped login --server ${server}\` first.`,
     );
   }
+  const current = await refreshedIfExpiring(context, server, stored);
   const client = createClient({
     url: server,
-    accessToken: stored.accessToken,
-    refreshToken: stored.refreshToken,
-    onTokens: (tokens) => context.credentials.write(credentialsFromSession(stored.server, tokens)),
+    accessToken: current.accessToken,
+    refreshToken: current.refreshToken,
+    onTokens: (tokens) => context.credentials.write(credentialsFromSession(current.server, tokens)),
     fetch: context.fetch,
   });
-  return { client, server, credentials: stored };
+  return { client, server, credentials: current };
+}
+
+/** Refresh ahead of this margin, so a command does not start with a token about to expire. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+/**
+ * Refreshes a stored session whose access token is (nearly) expired, under the credentials lock: a
+ * command that waited for the lock finds the tokens another command just refreshed and uses them.
+ * The client still refreshes by itself if the server says the token expired anyway (clock skew).
+ */
+async function refreshedIfExpiring(
+  context: CliContext,
+  server: string,
+  stored: StoredCredentials,
+): Promise<StoredCredentials> {
+  const expiring = (credentials: StoredCredentials) =>
+    Date.parse(credentials.accessTokenExpiresAt) - Date.now() < EXPIRY_MARGIN_MS;
+  if (!expiring(stored)) return stored;
+  return context.credentials.withLock(async () => {
+    const latest = (await context.credentials.read()) ?? stored;
+    if (!expiring(latest)) return latest;
+    const client = createClient({ url: server, fetch: context.fetch });
+    try {
+      const tokens = await client.auth.refresh.mutate({ refreshToken: latest.refreshToken });
+      const refreshed = credentialsFromSession(latest.server, tokens);
+      await context.credentials.write(refreshed);
+      return refreshed;
+    } catch (error) {
+      if (isUnwrappedClientError(error) && error.data?.code === "UNAUTHORIZED")
+        throw new CliError(SESSION_ENDED);
+      throw error;
+    }
+  });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SessionTokens } from "../session.js";
 import { CliError } from "./errors.js";
@@ -69,6 +69,48 @@ export class CredentialsStore {
       throw new CliError(`Cannot save the credentials to ${this.path}: ${(error as Error).message}`, {
         cause: error,
       });
+    }
+  }
+
+  /**
+   * Runs `action` while holding credentials.json.lock, so two `unwrapped` commands started at once do
+   * not both refresh: the server takes a refresh token presented twice for a stolen one and ends the
+   * session. A lock older than `staleMs` belongs to a process that died, and is broken.
+   */
+  async withLock<T>(
+    action: () => Promise<T>,
+    options: { timeoutMs?: number; staleMs?: number } = {},
+  ): Promise<T> {
+    const lockPath = `${this.path}.lock`;
+    const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+    await mkdir(this.directory, { recursive: true, mode: 0o700 });
+    for (;;) {
+      try {
+        const handle = await open(lockPath, "wx", 0o600);
+        await handle.close();
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        const age = await stat(lockPath).then(
+          (info) => Date.now() - info.mtimeMs,
+          () => 0,
+        );
+        if (age > (options.staleMs ?? 30_000)) {
+          await rm(lockPath, { force: true });
+          continue;
+        }
+        if (Date.now() > deadline) {
+          throw new CliError(
+            `Another unwrapped command holds ${lockPath}; try again, or delete it if none runs.`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+    try {
+      return await action();
+    } finally {
+      await rm(lockPath, { force: true });
     }
   }
 
