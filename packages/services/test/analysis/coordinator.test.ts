@@ -66,7 +66,13 @@ describe("Coordinator", () => {
   dbTest("gives the sandbox's different personas different labels", async ({ db }) => {
     const { queue, coordinator } = pipeline(db, sandbox);
     const labels = new Map<string, string>();
-    for (const persona of ["indie-obscurist", "chart-pop", "metalhead", "jazz-soul-nostalgic", "hip-hop-head"]) {
+    for (const persona of [
+      "indie-obscurist",
+      "chart-pop",
+      "metalhead",
+      "jazz-soul-nostalgic",
+      "hip-hop-head",
+    ]) {
       const { user } = await connectPersona(db, sandbox, testCipher, persona);
       const task = await claimFor(queue, user.id);
       expect(await coordinator.run(task)).toBe("completed");
