@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { type LoadSample, runLoad } from "../load.js";
+import { postgresPids } from "../postgres.js";
+import { CpuMeter, REPOSITORY_ROOT, RUN_DIRECTORY } from "../processes.js";
+import { renderProfileSummary, summarizeProfile } from "../profile-summary.js";
+import { type BenchOptions, commandFor, type Scenario } from "../scenario.js";
+import { formatInteger, formatMs, type ScenarioReport } from "../tables.js";
+import { prepareStatusFixture } from "./status.js";
+
+const CONNECTIONS = 50;
+
+/** Microseconds on the monotonic clock, the clock of V8's profile timestamps on Linux. */
+function monotonicMicroseconds(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/**
+ * Scenario (a)'s unwrapped server under `node --cpu-prof`, with the same status load; the profile is cut
+ * to the load's time window and summarised by package (bench/profile-summary.ts).
+ */
+async function run(options: BenchOptions): Promise<ScenarioReport> {
+  const profileDirectory = join(RUN_DIRECTORY, "profile");
+  const fixture = await prepareStatusFixture(["--cpu-prof", "--cpu-prof-dir", profileDirectory]);
+  const meters = {
+    server: new CpuMeter(() => [fixture.server.process.pid]),
+    postgres: new CpuMeter(postgresPids),
+  };
+  await runLoad(fixture.target, { connections: CONNECTIONS, durationSeconds: options.quick ? 1 : 3 }, meters);
+  const from = monotonicMicroseconds();
+  const sample: LoadSample = await runLoad(
+    fixture.target,
+    { connections: CONNECTIONS, durationSeconds: options.quick ? 3 : 10 },
+    meters,
+  );
+  const to = monotonicMicroseconds();
+  await fixture.server.process.stop({ timeoutMs: 30_000 });
+  // One profile per thread (tsx's loader hooks run in a thread of their own): the main thread's is 0.
+  const mainThread = `.${fixture.server.process.pid}.0.`;
+  const file = readdirSync(profileDirectory).find(
+    (name) => name.includes(mainThread) && name.endsWith(".cpuprofile"),
+  );
+  if (!file) throw new Error(`the server wrote no .cpuprofile into ${profileDirectory}`);
+  const path = join(profileDirectory, file);
+  const summary = summarizeProfile(JSON.parse(readFileSync(path, "utf8")), {
+    fromMicroseconds: from,
+    toMicroseconds: to,
+  });
+  const relativePath = relative(REPOSITORY_ROOT, path);
+  return {
+    title: "(a) profile: the unwrapped server under node --cpu-prof during the status load",
+    command: commandFor("profile", options),
+    table: {
+      headers: ["group (Node/V8 internals charged to their caller)", "µs/request", "% of busy"],
+      rows: summary.chargedGroups
+        .filter((group) => group.group !== "idle")
+        .map((group) => [
+          group.group,
+          (group.microseconds / sample.responses).toFixed(1),
+          `${((group.microseconds / summary.busyMicroseconds) * 100).toFixed(1)} %`,
+        ]),
+    },
+    notes: [
+      `${formatInteger(sample.requestsPerSecond)} req/s, p50 ${formatMs(sample.p50Ms, 0)}, p99 ${formatMs(sample.p99Ms, 0)} under the profiler (autocannon -c ${CONNECTIONS}); ${formatInteger(sample.responses)} responses in the profiled window; server CPU ${formatInteger(sample.serverCpuMicroseconds)} µs/request by /proc.`,
+      `Profile: ${relativePath}; re-run the summary with \`pnpm exec tsx bench/profile-summary.ts ${relativePath} --requests ${sample.responses} --window ${from}:${to}\`.`,
+    ],
+    details: renderProfileSummary(summary, { requests: sample.responses }),
+    targets: [],
+  };
+}
+
+export const profileScenario: Scenario = {
+  name: "profile",
+  description: "(a) under node --cpu-prof: where the server's time goes, grouped by package",
+  run,
+};
