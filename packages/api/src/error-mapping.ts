@@ -37,33 +37,4 @@ export function toTRPCError(error: AppError): TRPCError {
   return new TRPCError({ code, message, cause: error });
 }
 
-/**
- * Errors that are not ours to explain: a lost database connection becomes SERVICE_UNAVAILABLE with a
- * plain message; anything else INTERNAL_SERVER_ERROR with a generic one. Details go to the log only.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (
-      typeof code === "string" &&
-      ([
-        "ECONNREFUSED",
-        "ECONNRESET",
-        "ETIMEDOUT",
-        "EPIPE",
-        "CONNECTION_CLOSED",
-        "CONNECTION_ENDED",
-        "CONNECTION_DESTROYED",
-        "CONNECT_TIMEOUT",
-      ].includes(code) ||
-        code.startsWith("57P") || // admin shutdown, crash shutdown, cannot connect now
-        code.startsWith("08")) // connection exceptions
-    ) {
-      return true;
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
 export { isAppError };

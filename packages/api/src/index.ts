@@ -1,3 +1,3 @@
 export { type ApiContext, type ContextSource, createContextFactory } from "./context.js";
-export { isDatabaseUnavailable, toTRPCError } from "./error-mapping.js";
+export { toTRPCError } from "./error-mapping.js";
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./root.js";

@@ -1,14 +1,10 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { isDatabaseUnavailable } from "@unwrapped/db";
 import { isAppError, RateLimitedError, UnauthenticatedError } from "@unwrapped/services";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { ApiContext } from "./context.js";
-import {
-  GENERIC_INTERNAL_MESSAGE,
-  isDatabaseUnavailable,
-  toTRPCError,
-  UNAVAILABLE_MESSAGE,
-} from "./error-mapping.js";
+import { GENERIC_INTERNAL_MESSAGE, toTRPCError, UNAVAILABLE_MESSAGE } from "./error-mapping.js";
 
 const t = initTRPC.context<ApiContext>().create({
   transformer: superjson,

@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import type { DatabaseConfig, DatabaseKind } from "@unwrapped/config";
 import { sql } from "drizzle-orm";
@@ -86,9 +87,11 @@ function createPostgres(config: DatabaseConfig, options: CreateDatabaseOptions):
 }
 
 async function createPglite(config: DatabaseConfig, options: CreateDatabaseOptions): Promise<DatabaseHandle> {
-  const client = await PGlite.create(config.url === "memory://" ? undefined : config.url, {
+  const inMemory = config.url === "memory://";
+  if (!inMemory) mkdirSync(config.url, { recursive: true, mode: 0o700 });
+  const client = await PGlite.create(inMemory ? undefined : config.url, {
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    relaxedDurability: config.url === "memory://",
+    relaxedDurability: inMemory,
   });
   const db = drizzlePglite(client, drizzleOptions) as unknown as Database;
   return {

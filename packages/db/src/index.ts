@@ -9,6 +9,7 @@ export {
   type Schema,
   type Unlisten,
 } from "./client.js";
+export { isDatabaseUnavailable } from "./errors.js";
 export {
   defaultMigrationsFolder,
   type MigrateOptions,

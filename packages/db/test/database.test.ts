@@ -1,7 +1,11 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   analyses,
+  createDatabase,
   type Database,
   type DatabaseHandle,
   migrate,
@@ -162,5 +166,31 @@ describe("LISTEN/NOTIFY", () => {
     await handle.ping();
     await new Promise((done) => setTimeout(done, 50));
     expect(received).toEqual(["first", "second"]);
+  });
+});
+
+describe("createDatabase with an embedded file database", () => {
+  it("creates its data directory, however deep, and keeps data across reopenings", async () => {
+    const directory = join(mkdtempSync(join(tmpdir(), "unwrapped-pglite-")), "not", "yet", "there");
+    const config = {
+      kind: "pglite" as const,
+      url: directory,
+      pool: { max: 1, idleTimeoutSeconds: 1, maxLifetimeSeconds: 0, connectTimeoutSeconds: 1 },
+    };
+    const first = await createDatabase(config);
+    await migrate(first.db);
+    await insertUser(first.db, "persisted");
+    await first.close();
+    const second = await createDatabase(config);
+    try {
+      expect(await pendingMigrationCount(second.db)).toBe(0);
+      const found = await second.db
+        .select()
+        .from(users)
+        .where(eq(users.spotifyAccountId, "account-persisted"));
+      expect(found).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
   });
 });

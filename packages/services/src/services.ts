@@ -93,7 +93,6 @@ export function createServices(options: ServiceOptions) {
     ? new LlmJudge(config.llm, { fallback: rulesJudge, logger, fetch: http.fetch })
     : rulesJudge;
   const coordinator = new Coordinator({
-    db,
     queue,
     tokens: new TokenService({ db, cipher, accounts: spotifyAccounts, clock }),
     collector: new Collector(new SpotifyWebApiClient(config.spotify.apiUrl, { http }), logger),

@@ -6,8 +6,26 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
  * query building per call, and PostgreSQL plans them once per connection. Each is served by the
  * (user_id, created_at desc, id desc) index or the partial index on active analyses.
  */
+/** The columns an AnalysisStatus needs: polling status never reads the profile or the verdict. */
+const statusColumns = {
+  id: analyses.id,
+  status: analyses.status,
+  stage: analyses.stage,
+  progress: analyses.progress,
+  attempts: analyses.attempts,
+  errorCode: analyses.errorCode,
+  errorMessage: analyses.errorMessage,
+  createdAt: analyses.createdAt,
+  startedAt: analyses.startedAt,
+  completedAt: analyses.completedAt,
+};
+
+export type AnalysisStatusRow = Pick<Analysis, keyof typeof statusColumns>;
+
 export class AnalysisLookups {
-  readonly #latest;
+  readonly #latestStatus;
+  readonly #statusById;
+  readonly #statusWithVersion;
   readonly #byId;
   readonly #latestCompleted;
   readonly #active;
@@ -15,13 +33,23 @@ export class AnalysisLookups {
   constructor(db: Database) {
     const userId = sql.placeholder("userId");
     const newestFirst = [desc(analyses.createdAt), desc(analyses.id)] as const;
-    this.#latest = db
-      .select()
+    this.#latestStatus = db
+      .select(statusColumns)
       .from(analyses)
       .where(eq(analyses.userId, userId))
       .orderBy(...newestFirst)
       .limit(1)
-      .prepare("analyses_latest_of_user");
+      .prepare("analyses_latest_status_of_user");
+    this.#statusById = db
+      .select(statusColumns)
+      .from(analyses)
+      .where(and(eq(analyses.id, sql.placeholder("analysisId")), eq(analyses.userId, userId)))
+      .prepare("analyses_status_by_id_of_user");
+    this.#statusWithVersion = db
+      .select({ ...statusColumns, version: analyses.version })
+      .from(analyses)
+      .where(eq(analyses.id, sql.placeholder("analysisId")))
+      .prepare("analyses_status_with_version");
     this.#byId = db
       .select()
       .from(analyses)
@@ -41,8 +69,19 @@ export class AnalysisLookups {
       .prepare("analyses_active_of_user");
   }
 
-  async latest(userId: string): Promise<Analysis | undefined> {
-    return (await this.#latest.execute({ userId }))[0];
+  /** Status columns only: of the analysis if it is the user's, else of the user's latest. */
+  async status(userId: string, analysisId?: string): Promise<AnalysisStatusRow | undefined> {
+    const rows = analysisId
+      ? await this.#statusById.execute({ userId, analysisId })
+      : await this.#latestStatus.execute({ userId });
+    return rows[0];
+  }
+
+  /** Status and version of any analysis by id (for watchers that already checked ownership). */
+  async statusWithVersion(
+    analysisId: string,
+  ): Promise<(AnalysisStatusRow & { version: number }) | undefined> {
+    return (await this.#statusWithVersion.execute({ analysisId }))[0];
   }
 
   /** The analysis if it exists and belongs to the user; another user's id finds nothing. */

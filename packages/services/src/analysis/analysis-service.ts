@@ -47,7 +47,9 @@ export class AnalysisService {
   }
 
   async status(userId: string, analysisId?: string): Promise<AnalysisStatus> {
-    return toAnalysisStatus(await this.#find(userId, analysisId));
+    const row = await this.#lookups.status(userId, analysisId);
+    if (!row) throw notFound(analysisId);
+    return toAnalysisStatus(row);
   }
 
   /**
@@ -56,14 +58,15 @@ export class AnalysisService {
    */
   async result(userId: string, analysisId?: string): Promise<AnalysisResult> {
     if (analysisId) {
-      const row = await this.#find(userId, analysisId);
+      const row = await this.#lookups.byId(userId, analysisId);
+      if (!row) throw notFound(analysisId);
       if (row.status !== "completed") throw notReady(row.status);
       return toAnalysisResult(row, this.#publicUrl);
     }
     const completed = await this.#lookups.latestCompleted(userId);
     if (completed) return toAnalysisResult(completed, this.#publicUrl);
-    const latest = await this.#find(userId, undefined);
-    throw notReady(latest.status);
+    const latest = await this.#lookups.status(userId);
+    throw latest ? notReady(latest.status) : notFound(undefined);
   }
 
   /** Newest first, keyset-paginated on (created_at, id) so pages stay stable while analyses are added. */
@@ -103,7 +106,8 @@ export class AnalysisService {
     userId: string,
     options: { analysisId?: string; lastEventId?: string | null; signal?: AbortSignal },
   ): AsyncGenerator<WatchEvent> {
-    const target = await this.#find(userId, options.analysisId);
+    const target = await this.#lookups.status(userId, options.analysisId);
+    if (!target) throw notFound(options.analysisId);
     const pending: HubEvent[] = [];
     let notify: (() => void) | undefined;
     const unsubscribe = await this.#hub.subscribe(target.id, (event) => {
@@ -137,29 +141,23 @@ export class AnalysisService {
   }
 
   async #read(analysisId: string) {
-    const [row] = await this.#db.select().from(analyses).where(eq(analyses.id, analysisId));
+    const row = await this.#lookups.statusWithVersion(analysisId);
     if (!row) throw new NotFoundError("This analysis no longer exists.");
     return { ...toAnalysisStatus(row), version: row.version };
-  }
-
-  async #find(userId: string, analysisId: string | undefined) {
-    const row = analysisId
-      ? await this.#lookups.byId(userId, analysisId)
-      : await this.#lookups.latest(userId);
-    if (!row) {
-      throw new NotFoundError(
-        analysisId
-          ? "No analysis with this id was found."
-          : "You have no analyses yet. Start one with analysis.begin.",
-      );
-    }
-    return row;
   }
 }
 
 function stripVersion(status: AnalysisStatus & { version: number; userId?: string }): AnalysisStatus {
   const { version: _version, userId: _userId, ...rest } = status;
   return rest;
+}
+
+function notFound(analysisId: string | undefined): NotFoundError {
+  return new NotFoundError(
+    analysisId
+      ? "No analysis with this id was found."
+      : "You have no analyses yet. Start one with analysis.begin.",
+  );
 }
 
 function notReady(status: AnalysisStatus["status"]): PreconditionFailedError {

@@ -1,5 +1,4 @@
-import { type Database, users } from "@unwrapped/db";
-import { eq } from "drizzle-orm";
+import { isDatabaseUnavailable } from "@unwrapped/db";
 import type { Logger } from "pino";
 import { ReauthorizationRequiredError, UpstreamError } from "../errors.js";
 import type { AnalysisQueue, ClaimedTask } from "../queue/analysis-queue.js";
@@ -9,13 +8,15 @@ import type { Profiler } from "./profiler.js";
 import type { TokenService } from "./token-service.js";
 import type { Judge } from "./types.js";
 
+/** How long recording a failure may wait for the database to come back. */
+const PERSIST_BUDGET_MS = 30_000;
+
 export type TaskOutcome = "completed" | "retrying" | "failed" | "lost" | "released";
 
 /** Progress shown when each stage starts. */
 export const STAGE_PROGRESS = { collecting: 0.1, profiling: 0.6, judging: 0.7, saving: 0.9 } as const;
 
 export interface CoordinatorDependencies {
-  readonly db: Database;
   readonly queue: AnalysisQueue;
   readonly tokens: TokenService;
   readonly collector: Collector;
@@ -58,11 +59,7 @@ export class Coordinator {
       await advance("profiling");
       const profile = profiler.profile(data);
       await advance("judging");
-      const [user] = await this.#deps.db
-        .select({ displayName: users.displayName })
-        .from(users)
-        .where(eq(users.id, task.userId));
-      const verdict = await judge.judge(profile, { displayName: user?.displayName ?? null });
+      const verdict = await judge.judge(profile, { displayName: task.displayName });
       await advance("saving");
       if (!(await persister.save(task, profile, verdict))) throw new LeaseLostError();
       return "completed";
@@ -86,28 +83,50 @@ export class Coordinator {
       return "lost";
     }
     if (signal.aborted) {
-      return (await queue.release(task)) ? "released" : "lost";
+      return (await this.#persistently(() => queue.release(task))) ? "released" : "lost";
     }
-    let written: boolean;
-    let outcome: TaskOutcome;
+    const [outcome, write] = this.#decide(task, error, logger);
+    return (await this.#persistently(write)) ? outcome : "lost";
+  }
+
+  /** What a failure means for the task: the outcome, and the write that records it. */
+  #decide(task: ClaimedTask, error: unknown, logger: Logger): [TaskOutcome, () => Promise<boolean>] {
+    const { queue } = this.#deps;
+    if (isDatabaseUnavailable(error)) {
+      logger.warn({ err: error, analysisId: task.id }, "database unavailable during an analysis");
+      return [
+        "retrying",
+        () =>
+          queue.retry(task, {
+            code: "SERVICE_UNAVAILABLE",
+            message: "Our database was briefly unavailable; your analysis will resume shortly.",
+          }),
+      ];
+    }
     if (error instanceof ReauthorizationRequiredError) {
-      written = await queue.fail(task, {
-        code: "SPOTIFY_REAUTHORIZATION_REQUIRED",
-        message:
-          "Spotify access has expired or was revoked. Sign in with Spotify again, then start a new analysis.",
-      });
-      outcome = "failed";
-    } else if (error instanceof UpstreamError && !error.retryable) {
-      written = await queue.fail(task, {
-        code: "SPOTIFY_ERROR",
-        message: `Spotify refused to share your listening data: ${error.message}.`,
-      });
-      outcome = "failed";
-    } else if (error instanceof UpstreamError) {
-      const rateLimited = error.status === 429;
-      written = await queue.retry(
-        task,
-        rateLimited
+      return [
+        "failed",
+        () =>
+          queue.fail(task, {
+            code: "SPOTIFY_REAUTHORIZATION_REQUIRED",
+            message:
+              "Spotify access has expired or was revoked. Sign in with Spotify again, then start a new analysis.",
+          }),
+      ];
+    }
+    if (error instanceof UpstreamError && !error.retryable) {
+      return [
+        "failed",
+        () =>
+          queue.fail(task, {
+            code: "SPOTIFY_ERROR",
+            message: `Spotify refused to share your listening data: ${error.message}.`,
+          }),
+      ];
+    }
+    if (error instanceof UpstreamError) {
+      const reason =
+        error.status === 429
           ? {
               code: "SPOTIFY_RATE_LIMITED",
               message: "Spotify asked us to slow down; your analysis will resume shortly.",
@@ -115,18 +134,35 @@ export class Coordinator {
           : {
               code: "SPOTIFY_UNAVAILABLE",
               message: "Spotify could not be reached; we will try again shortly.",
-            },
-        error.retryAfterMs !== undefined ? { delayMs: error.retryAfterMs } : {},
-      );
-      outcome = "retrying";
-    } else {
-      logger.error({ err: error, analysisId: task.id }, "analysis failed unexpectedly");
-      written = await queue.retry(task, {
-        code: "INTERNAL_ERROR",
-        message: "Something went wrong on our side while analysing; we will try again shortly.",
-      });
-      outcome = "retrying";
+            };
+      const delay = error.retryAfterMs !== undefined ? { delayMs: error.retryAfterMs } : {};
+      return ["retrying", () => queue.retry(task, reason, delay)];
     }
-    return written ? outcome : "lost";
+    logger.error({ err: error, analysisId: task.id }, "analysis failed unexpectedly");
+    return [
+      "retrying",
+      () =>
+        queue.retry(task, {
+          code: "INTERNAL_ERROR",
+          message: "Something went wrong on our side while analysing; we will try again shortly.",
+        }),
+    ];
+  }
+
+  /**
+   * Retries a write the database could not take right now (an outage, a restart), with backoff, for up
+   * to PERSIST_BUDGET_MS, so after a short outage a task goes back to the queue at once instead of
+   * sitting out its whole lease. Other errors, and a longer outage, propagate.
+   */
+  async #persistently(write: () => Promise<boolean>): Promise<boolean> {
+    const deadline = Date.now() + PERSIST_BUDGET_MS;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 4_000)) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || Date.now() + delay > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 }

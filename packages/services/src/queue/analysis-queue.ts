@@ -20,6 +20,8 @@ export interface QueueSettings {
 export interface ClaimedTask {
   readonly id: string;
   readonly userId: string;
+  /** The listener's display name, read with the claim for the judge's personal touch. */
+  readonly displayName: string | null;
   readonly attempts: number;
   readonly maxAttempts: number;
   readonly leaseToken: string;
@@ -35,6 +37,29 @@ export interface TaskError {
   readonly code: string;
   readonly message: string;
 }
+
+/** What an UPDATE returns for statusEventJson: never the profile or the verdict text. */
+const statusEventColumns = sql.raw(
+  [
+    "id",
+    "user_id",
+    "status",
+    "stage",
+    "progress",
+    "attempts",
+    "version",
+    "error_code",
+    "error_message",
+    "created_at",
+    "started_at",
+    "completed_at",
+  ]
+    .map((column) => `analyses.${column}`)
+    .join(", "),
+);
+
+/** How often claiming also fails tasks abandoned by workers that kept dying (a cheap, rare sweep). */
+const ABANDONED_SWEEP_INTERVAL_MS = 5_000;
 
 /** SQL building the NOTIFY payload from a just-updated analyses row (aliased `updated`). */
 const statusEventJson = sql.raw(`json_build_object(
@@ -95,6 +120,7 @@ export class AnalysisQueue {
   readonly #settings: Required<QueueSettings>;
   readonly #random: () => number;
   readonly #lookups: AnalysisLookups;
+  #lastAbandonedSweep = Number.NEGATIVE_INFINITY;
 
   constructor(dependencies: { db: Database; clock: Clock; settings: QueueSettings; random?: () => number }) {
     this.#db = dependencies.db;
@@ -150,7 +176,10 @@ export class AnalysisQueue {
   async claim(workerId: string, limit: number): Promise<ClaimedTask[]> {
     const now = this.#clock.now();
     const lockedUntil = new Date(now.getTime() + this.#settings.leaseSeconds * 1000);
-    await this.#failAbandoned(now);
+    if (now.getTime() - this.#lastAbandonedSweep >= ABANDONED_SWEEP_INTERVAL_MS) {
+      await this.#failAbandoned(now);
+      this.#lastAbandonedSweep = now.getTime();
+    }
     const result = await this.#db.execute(sql`
       with candidates as (
         select id from analyses
@@ -166,20 +195,22 @@ export class AnalysisQueue {
           started_at = coalesce(started_at, ${iso(now)}::timestamptz), error_code = null, error_message = null,
           version = version + 1, updated_at = ${iso(now)}::timestamptz
         from candidates where analyses.id = candidates.id
-        returning analyses.*
+        returning ${statusEventColumns}, analyses.max_attempts, analyses.lease_token
       )
       select updated.id, updated.user_id, updated.attempts, updated.max_attempts, updated.lease_token,
-        pg_notify(${STATUS_CHANNEL}, ${statusEventJson})
-      from updated`);
+        users.display_name, pg_notify(${STATUS_CHANNEL}, ${statusEventJson})
+      from updated join users on users.id = updated.user_id`);
     return rowsOf<{
       id: string;
       user_id: string;
       attempts: number;
       max_attempts: number;
       lease_token: string;
+      display_name: string | null;
     }>(result).map((row) => ({
       id: row.id,
       userId: row.user_id,
+      displayName: row.display_name,
       attempts: Number(row.attempts),
       maxAttempts: Number(row.max_attempts),
       leaseToken: row.lease_token,
@@ -304,7 +335,7 @@ export class AnalysisQueue {
       with updated as (
         update analyses set ${assignments}, version = version + 1, updated_at = ${iso(now)}::timestamptz
         where id = ${task.id} and status = 'processing' and lease_token = ${task.leaseToken}
-        returning *
+        returning ${statusEventColumns}
       )
       select pg_notify(${STATUS_CHANNEL}, ${statusEventJson}) from updated`);
     return rowsOf(result).length === 1;
@@ -313,7 +344,7 @@ export class AnalysisQueue {
   async #enforceFreshCooldown(userId: string) {
     const cooldownMs = this.#settings.freshCooldownSeconds * 1000;
     if (cooldownMs <= 0) return;
-    const latest = await this.#lookups.latest(userId);
+    const latest = await this.#lookups.status(userId);
     if (!latest) return;
     const waitMs = latest.createdAt.getTime() + cooldownMs - this.#clock.now().getTime();
     if (waitMs > 0) {
@@ -334,7 +365,7 @@ export class AnalysisQueue {
           completed_at = ${iso(now)}::timestamptz, locked_by = null, lease_token = null, locked_until = null,
           version = version + 1, updated_at = ${iso(now)}::timestamptz
         where status = 'processing' and locked_until < ${iso(now)}::timestamptz and attempts >= max_attempts
-        returning *
+        returning ${statusEventColumns}
       )
       select pg_notify(${STATUS_CHANNEL}, ${statusEventJson}) from updated`);
   }

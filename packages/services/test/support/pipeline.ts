@@ -34,7 +34,6 @@ export function pipeline(
   });
   const accounts = accountsClientFor(sandbox, { clock, http });
   const coordinator = new Coordinator({
-    db,
     queue,
     tokens: new TokenService({ db, cipher: testCipher, accounts, clock }),
     collector: new Collector(
