@@ -1,9 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { isDatabaseUnavailable } from "@unwrapped/db";
 import {
   type AppError,
   type AppErrorCode,
   isAppError,
+  type Logger,
   RateLimitedError,
   UpstreamError,
 } from "@unwrapped/services";
@@ -37,4 +39,34 @@ export function toTRPCError(error: AppError): TRPCError {
   return new TRPCError({ code, message, cause: error });
 }
 
-export { isAppError };
+/** Where an error happened, for the log line. */
+export interface ErrorSite {
+  readonly path: string;
+  readonly type: string;
+}
+
+/**
+ * The one place anything a procedure (or a subscription's stream) throws becomes what the client sees:
+ * AppErrors their tRPC code and message; tRPC's own errors (invalid input, unknown procedure) as they
+ * are; a lost database SERVICE_UNAVAILABLE with a plain message; anything else INTERNAL_SERVER_ERROR with
+ * a generic message. Internals (stack, SQL, tokens) are logged, never sent.
+ */
+export function toClientError(error: unknown, logger: Logger, site: ErrorSite): TRPCError {
+  const wrapper = error instanceof TRPCError ? error : null;
+  const cause = wrapper?.cause ?? error;
+  if (isAppError(cause)) {
+    const mapped = toTRPCError(cause);
+    if (mapped.code === "INTERNAL_SERVER_ERROR" || mapped.code === "BAD_GATEWAY") {
+      logger.error({ err: cause, ...site }, "procedure failed");
+    }
+    return mapped;
+  }
+  if (wrapper && wrapper.code !== "INTERNAL_SERVER_ERROR") return wrapper;
+  if (isDatabaseUnavailable(cause)) {
+    logger.warn({ err: cause, ...site }, "database unavailable");
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: UNAVAILABLE_MESSAGE });
+  }
+  logger.error({ err: cause, ...site }, "procedure failed");
+  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: GENERIC_INTERNAL_MESSAGE });
+}
+

@@ -1,10 +1,9 @@
-import { initTRPC, TRPCError } from "@trpc/server";
-import { isDatabaseUnavailable } from "@unwrapped/db";
-import { isAppError, RateLimitedError, UnauthenticatedError } from "@unwrapped/services";
+import { initTRPC } from "@trpc/server";
+import { RateLimitedError, UnauthenticatedError } from "@unwrapped/services";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { ApiContext } from "./context.js";
-import { GENERIC_INTERNAL_MESSAGE, toTRPCError, UNAVAILABLE_MESSAGE } from "./error-mapping.js";
+import { toClientError } from "./error-mapping.js";
 
 const t = initTRPC.context<ApiContext>().create({
   transformer: superjson,
@@ -37,29 +36,15 @@ export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
 /**
- * Maps what procedures throw to what clients see, in one place: AppErrors to their tRPC codes, a lost
- * database to SERVICE_UNAVAILABLE, anything else to a generic INTERNAL_SERVER_ERROR (logged in full,
- * never sent: no stack, no SQL, no tokens).
+ * Maps what procedures throw to what clients see (toClientError). A subscription's stream runs after
+ * this middleware has returned, so subscriptions map what their stream throws themselves.
  */
 const errorMapping = t.middleware(async ({ next, path, type, ctx }) => {
   const result = await next();
   if (result.ok) return result;
-  const error = result.error;
-  const cause = error.cause;
-  if (isAppError(cause)) {
-    const mapped = toTRPCError(cause);
-    if (mapped.code === "INTERNAL_SERVER_ERROR" || mapped.code === "BAD_GATEWAY") {
-      ctx.logger.error({ err: cause, path, type }, "procedure failed");
-    }
-    throw mapped;
-  }
-  if (error.code !== "INTERNAL_SERVER_ERROR") return result; // tRPC's own (input validation, not found)
-  if (isDatabaseUnavailable(cause)) {
-    ctx.logger.warn({ err: cause, path, type }, "database unavailable");
-    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: UNAVAILABLE_MESSAGE, cause: error });
-  }
-  ctx.logger.error({ err: cause ?? error, path, type }, "procedure failed");
-  throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: GENERIC_INTERNAL_MESSAGE });
+  const mapped = toClientError(result.error, ctx.logger, { path, type });
+  if (mapped === result.error) return result; // tRPC's own, such as invalid input: keep its cause
+  throw mapped;
 });
 
 export const publicProcedure = t.procedure.use(errorMapping);

@@ -154,4 +154,33 @@ describe("the journey with the real client over HTTP", () => {
         .catch(errorCode),
     ).toBe("NOT_FOUND");
   });
+
+  it("ends a watch of someone else's or an unknown analysis with NOT_FOUND, not endless reconnects", async () => {
+    const owner = await signInWithPersona({ url: server.url, persona: "chart-pop" });
+    const ownersAnalysis = await createClient({
+      url: server.url,
+      accessToken: owner.accessToken,
+    }).analysis.begin.mutate();
+    const stranger = await signInWithPersona({ url: server.url, persona: "indie-obscurist" });
+    const client = createClient({ url: server.url, accessToken: stranger.accessToken });
+    for (const analysisId of [ownersAnalysis.analysisId, "00000000-0000-4000-8000-000000000000"]) {
+      const outcome = await new Promise<string>((resolve) => {
+        const subscription = client.analysis.watch.subscribe(
+          { analysisId },
+          {
+            onData: () => resolve("data"),
+            onError: (error) => {
+              subscription.unsubscribe();
+              resolve(errorCode(error) ?? "unknown");
+            },
+          },
+        );
+        setTimeout(() => {
+          subscription.unsubscribe();
+          resolve("no answer");
+        }, 5_000);
+      });
+      expect(outcome).toBe("NOT_FOUND");
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { type TRPCRouterRecord, tracked } from "@trpc/server";
+import { toClientError } from "../error-mapping.js";
 import { protectedProcedure } from "../trpc.js";
 import {
   AnalysisLookupInput,
@@ -28,13 +29,23 @@ export const analysisRouter = {
     .query(({ ctx, input }) => ctx.services.analyses.result(ctx.user.id, input?.analysisId)),
 
   /** One AnalysisStatus per change over SSE, ending after completed or failed; resumable by event id. */
-  watch: protectedProcedure.input(WatchAnalysisInput).subscription(async function* ({ ctx, input, signal }) {
-    for await (const event of ctx.services.analyses.watch(ctx.user.id, {
-      ...(input?.analysisId ? { analysisId: input.analysisId } : {}),
-      lastEventId: input?.lastEventId ?? null,
-      ...(signal ? { signal } : {}),
-    })) {
-      yield tracked(event.id, event.status);
+  watch: protectedProcedure.input(WatchAnalysisInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+    path,
+  }) {
+    try {
+      for await (const event of ctx.services.analyses.watch(ctx.user.id, {
+        ...(input?.analysisId ? { analysisId: input.analysisId } : {}),
+        lastEventId: input?.lastEventId ?? null,
+        ...(signal ? { signal } : {}),
+      })) {
+        yield tracked(event.id, event.status);
+      }
+    } catch (error) {
+      // The stream runs after the error-mapping middleware returned: map here, the same way.
+      throw toClientError(error, ctx.logger, { path, type: "subscription" });
     }
   }),
 
