@@ -47,6 +47,11 @@ export const spotifyCredentials = pgTable("spotify_credentials", {
   consentedAt: createdAt(),
   /** Set when Spotify refused the refresh token (invalid_grant): the user must sign in again. */
   reauthorizationRequiredAt: timestamptz(),
+  /**
+   * A short lease taken by the one process refreshing the tokens, so concurrent workers refresh once
+   * without holding a transaction open across the call to Spotify.
+   */
+  refreshClaimedUntil: timestamptz(),
   updatedAt: createdAt(),
 });
 

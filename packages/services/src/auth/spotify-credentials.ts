@@ -22,6 +22,8 @@ export async function saveSpotifyTokens(
     refreshTokenCiphertext: cipher.encrypt(tokens.refreshToken, userId),
     accessTokenExpiresAt: tokens.accessTokenExpiresAt,
     scope: tokens.scope,
+    // New tokens end any refresh in progress (TokenService's lease).
+    refreshClaimedUntil: null,
     updatedAt: now,
   };
   if (options.consented) {

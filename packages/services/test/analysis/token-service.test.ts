@@ -5,6 +5,7 @@ import type { RunningSandbox } from "@unwrapped/spotify-sandbox";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TokenService } from "../../src/analysis/token-service.js";
+import { saveSpotifyTokens } from "../../src/auth/spotify-credentials.js";
 import { systemClock } from "../../src/clock.js";
 import { TokenCipher } from "../../src/crypto/token-cipher.js";
 import { ReauthorizationRequiredError } from "../../src/errors.js";
@@ -100,6 +101,59 @@ describe("TokenService", () => {
       const tokens = await Promise.all(services.map((service) => service.accessToken(user.id)));
       expect(new Set(tokens).size).toBe(1);
       expect(tokenRequests()).toHaveLength(1);
+    });
+
+    it("keeps no transaction open while Spotify answers the refresh: other queries go on", async () => {
+      const { user, accounts } = await connectPersona(handle.db, sandbox, cipher, "metalhead");
+      await handle.db
+        .update(spotifyCredentials)
+        .set({ accessTokenExpiresAt: new Date(Date.now() - 1000) })
+        .where(eq(spotifyCredentials.userId, user.id));
+      sandbox.controls.rateLimitNext(1, 1, "accounts"); // the refresh waits a second for Retry-After
+      const service = new TokenService({ db: handle.db, cipher, accounts, clock: systemClock });
+      const refreshing = service.accessToken(user.id);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const started = performance.now();
+      await handle.db.select().from(spotifyCredentials).where(eq(spotifyCredentials.userId, user.id));
+      expect(performance.now() - started).toBeLessThan(300);
+      await expect(refreshing).resolves.toMatch(/\w{20}/);
+    });
+
+    it("waits for another process's refresh and uses its token; takes over a lease its holder left", async () => {
+      const { user, accounts, tokens } = await connectPersona(handle.db, sandbox, cipher, "chart-pop");
+      const expire = () =>
+        handle.db
+          .update(spotifyCredentials)
+          .set({ accessTokenExpiresAt: new Date(Date.now() - 1000) })
+          .where(eq(spotifyCredentials.userId, user.id));
+      await expire();
+      await handle.db
+        .update(spotifyCredentials)
+        .set({ refreshClaimedUntil: new Date(Date.now() + 60_000) }) // someone else is refreshing
+        .where(eq(spotifyCredentials.userId, user.id));
+      sandbox.controls.clearRequests();
+      const service = new TokenService({ db: handle.db, cipher, accounts, clock: systemClock });
+      const waiting = service.accessToken(user.id);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const refreshedElsewhere = await accounts.refresh(tokens.refreshToken);
+      await saveSpotifyTokens(handle.db, cipher, systemClock, user.id, refreshedElsewhere, {
+        consented: false,
+      });
+      expect(await waiting).toBe(refreshedElsewhere.accessToken);
+      expect(tokenRequests()).toHaveLength(1); // only the other process's
+
+      await expire();
+      await handle.db
+        .update(spotifyCredentials)
+        .set({ refreshClaimedUntil: new Date(Date.now() - 1) }) // its holder died
+        .where(eq(spotifyCredentials.userId, user.id));
+      const fresh = await service.accessToken(user.id);
+      expect(fresh).not.toBe(refreshedElsewhere.accessToken);
+      const [row] = await handle.db
+        .select()
+        .from(spotifyCredentials)
+        .where(eq(spotifyCredentials.userId, user.id));
+      expect(row?.refreshClaimedUntil).toBeNull();
     });
   });
 });

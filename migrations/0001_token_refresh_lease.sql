@@ -1,0 +1,1 @@
+ALTER TABLE "spotify_credentials" ADD COLUMN "refresh_claimed_until" timestamp with time zone;
