@@ -17,19 +17,23 @@ import {
 const timestamptz = () => timestamp({ withTimezone: true, mode: "date" });
 const createdAt = () => timestamptz().notNull().defaultNow();
 
-export const users = pgTable("users", {
-  id: uuid().primaryKey().defaultRandom(),
-  /** The id accounts are linked by: /v1/me `account_id` when Spotify sends it, else `id`. */
-  spotifyAccountId: text().notNull().unique("users_spotify_account_id_key"),
-  /** The Spotify user id (`id`), shown to the user; may change, so never used for linking. */
-  spotifyId: text().notNull(),
-  displayName: text(),
-  email: text(),
-  country: text(),
-  imageUrl: text(),
-  createdAt: createdAt(),
-  updatedAt: createdAt(),
-});
+export const users = pgTable(
+  "users",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** The id accounts are linked by: /v1/me `account_id` when Spotify sends it, else `id`. */
+    spotifyAccountId: text().notNull().unique("users_spotify_account_id_key"),
+    /** The Spotify user id (`id`), shown to the user; may change, so never used for linking. */
+    spotifyId: text().notNull(),
+    displayName: text(),
+    email: text(),
+    country: text(),
+    imageUrl: text(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (table) => [index("users_spotify_id_idx").on(table.spotifyId)],
+);
 
 /**
  * One row per user. Tokens are AES-256-GCM ciphertexts carrying the id of the key that wrote them.

@@ -1,5 +1,5 @@
 import { type Database, spotifyCredentials, users } from "@unwrapped/db";
-import { eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import { UnauthenticatedError } from "../errors.js";
 import type { SpotifyProfile } from "../spotify/web-api-schemas.js";
@@ -39,13 +39,31 @@ export function toPublicUser(row: typeof users.$inferSelect): PublicUser {
 
 /**
  * Creates or updates the user a Spotify profile belongs to. Accounts are linked by `account_id`
- * (Spotify's immutable id, sent since May 2026) when present, else by `id`. Fields Spotify stopped
- * sending (development mode: email, country) keep their last known value rather than being erased.
+ * (Spotify's immutable id, sent since May 2026) when present, else by `id`. A user first linked by `id`
+ * (before Spotify sent account_id) moves to the account_id the first time it arrives, and a profile
+ * without account_id finds a user linked by one through the `id` it also stored: either way the same
+ * person keeps one account. Fields Spotify stopped sending (development mode: email, country) keep
+ * their last known value rather than being erased. Call it inside a transaction.
  */
 export async function upsertUserFromProfile(db: Database, profile: SpotifyProfile, clock: Clock) {
   const now = clock.now();
+  let linkingId = profile.accountId ?? profile.id;
+  if (profile.accountId && profile.accountId !== profile.id) {
+    await db.execute(sql`
+      update users set spotify_account_id = ${profile.accountId}
+      where spotify_account_id = ${profile.id}
+        and not exists (select 1 from users taken where taken.spotify_account_id = ${profile.accountId})`);
+  } else if (!profile.accountId) {
+    const [known] = await db
+      .select({ spotifyAccountId: users.spotifyAccountId })
+      .from(users)
+      .where(eq(users.spotifyId, profile.id))
+      .orderBy(desc(users.updatedAt))
+      .limit(1);
+    if (known) linkingId = known.spotifyAccountId;
+  }
   const values = {
-    spotifyAccountId: profile.accountId ?? profile.id,
+    spotifyAccountId: linkingId,
     spotifyId: profile.id,
     displayName: profile.displayName,
     email: profile.email,

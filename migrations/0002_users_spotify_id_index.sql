@@ -1,0 +1,1 @@
+CREATE INDEX "users_spotify_id_idx" ON "users" USING btree ("spotify_id");
