@@ -84,7 +84,8 @@ export class LlmJudge implements Judge {
     const messages = promptFor(profile, context);
     const rejections: string[] = [];
     for (let attempt = 1; attempt <= LLM_MAX_ATTEMPTS; attempt++) {
-      const result = await this.#ask(messages);
+      const result = await this.#ask(messages, context.signal);
+      if (context.signal?.aborted) throw context.signal.reason;
       if (result.outcome === "verdict") return result.verdict;
       if (result.outcome === "failed") return this.#useFallback(profile, context, result.reason, attempt);
       rejections.push(result.reason);
@@ -120,9 +121,10 @@ export class LlmJudge implements Judge {
     return this.#fallback.judge(profile, context);
   }
 
-  async #ask(messages: readonly ChatMessage[]): Promise<Attempt> {
+  async #ask(messages: readonly ChatMessage[], cancel: AbortSignal | undefined): Promise<Attempt> {
     const { baseUrl, apiKey, model, timeoutMs } = this.#settings;
-    const signal = AbortSignal.timeout(timeoutMs);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
     const headers: Record<string, string> = {
       "content-type": "application/json",
       accept: "application/json",
@@ -149,7 +151,7 @@ export class LlmJudge implements Judge {
     } catch (error) {
       return {
         outcome: "failed",
-        reason: signal.aborted ? `no answer within ${timeoutMs} ms` : `request failed (${errorName(error)})`,
+        reason: timeout.aborted ? `no answer within ${timeoutMs} ms` : `request failed (${errorName(error)})`,
       };
     }
     return parseAnswer(text);

@@ -171,6 +171,8 @@ export interface Verdict {
 export interface JudgeContext {
   /** The listener's display name, for a personal touch; null when unknown. Never an email. */
   readonly displayName: string | null;
+  /** Aborts a judge that calls out (the worker is shutting down). */
+  readonly signal?: AbortSignal;
 }
 
 export interface Judge {

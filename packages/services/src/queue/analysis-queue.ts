@@ -298,14 +298,19 @@ export class AnalysisQueue {
     );
   }
 
-  /** Gives a task back untouched (shutdown): pending again at once, the attempt not counted. */
+  /**
+   * Gives a task back untouched (shutdown): pending again at once, the attempt not counted, and idle
+   * workers woken to take it.
+   */
   async release(task: ClaimedTask): Promise<boolean> {
     const now = this.#clock.now();
-    return this.#transition(
+    const released = await this.#transition(
       task,
       sql`status = 'pending', stage = 'queued', progress = 0, run_after = ${iso(now)}::timestamptz,
         attempts = greatest(attempts - 1, 0), locked_by = null, lease_token = null, locked_until = null`,
     );
+    if (released) await this.#db.execute(sql`select pg_notify(${QUEUE_CHANNEL}, ${task.id})`);
+    return released;
   }
 
   /** The soonest moment a pending task becomes due, for a worker deciding how long to sleep. */
@@ -314,7 +319,7 @@ export class AnalysisQueue {
       await this.#db.execute(sql`
         select least(
           (select min(run_after) from analyses where status = 'pending'),
-          (select min(locked_until) from analyses where status = 'processing')
+          (select min(locked_until) from analyses where status = 'processing' and attempts < max_attempts)
         ) as due`),
     );
     const due = rows[0]?.due;

@@ -18,6 +18,9 @@ export interface TaskRunner {
   run(task: ClaimedTask, signal: AbortSignal): Promise<TaskOutcome>;
 }
 
+/** After the grace period, how long aborted tasks get to release themselves. */
+const RELEASE_WAIT_MS = 5_000;
+
 interface Running {
   readonly task: ClaimedTask;
   readonly controller: AbortController;

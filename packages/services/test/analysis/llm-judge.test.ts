@@ -175,6 +175,18 @@ describe("LlmJudge", () => {
     expect(warn.mock.calls[0]?.[0]).toMatchObject({ reason: "no answer within 200 ms" });
   });
 
+  it("stops at once when the worker shuts down, instead of falling back", async () => {
+    llm.enqueue(llmReplies.delayed(5_000));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("worker shutting down")), 50);
+    const started = performance.now();
+    await expect(judgeWith().judge(indieProfile, { ...context, signal: controller.signal })).rejects.toThrow(
+      "worker shutting down",
+    );
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
   it("falls back without retrying on an HTTP error", async () => {
     llm.enqueue(llmReplies.status(500));
     const verdict = await judgeWith().judge(indieProfile, context);

@@ -10,7 +10,7 @@ import {
   parseStatusEvent,
   type StatusEvent,
 } from "../../src/queue/analysis-queue.js";
-import { STATUS_CHANNEL } from "../../src/queue/channels.js";
+import { QUEUE_CHANNEL, STATUS_CHANNEL } from "../../src/queue/channels.js";
 import { createUser } from "../support/users.js";
 
 const settings = { leaseSeconds: 60, maxAttempts: 3, freshCooldownSeconds: 60 };
@@ -194,6 +194,7 @@ describe("AnalysisQueue leases", () => {
       expect(await queue.claim(`worker-${attempt}`, 1)).toHaveLength(1);
       clock.advance(61_000); // each worker dies holding it
     }
+    expect(await queue.nextDueAt()).toBeNull(); // nothing a worker could claim: no busy polling
     expect(await queue.claim("worker-4", 1)).toEqual([]);
     expect(await row(db, begun.analysisId)).toMatchObject({
       status: "failed",
@@ -228,6 +229,25 @@ describe("AnalysisQueue with committed data", () => {
     expect(new Set(results.map((result) => result.analysisId)).size).toBe(1);
     const rows = await handle.db.select().from(analyses).where(eq(analyses.userId, user.id));
     expect(rows).toHaveLength(1);
+  });
+
+  it("wakes idle workers when a task is queued or released", async () => {
+    const { queue } = queueFor(handle.db);
+    const user = await createUser(handle.db);
+    const woken: string[] = [];
+    const unlisten = await handle.listen(QUEUE_CHANNEL, (payload) => woken.push(payload));
+    try {
+      const begun = await queue.begin(user.id);
+      const [task] = (await queue.claim("worker-1", 10)).filter((claimed) => claimed.userId === user.id);
+      expect(await queue.release(task as ClaimedTask)).toBe(true);
+      const deadline = Date.now() + 5000;
+      while (woken.filter((id) => id === begun.analysisId).length < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(woken.filter((id) => id === begun.analysisId)).toHaveLength(2);
+    } finally {
+      await unlisten();
+    }
   });
 
   it("NOTIFYs every transition, in order, with the row's version", async () => {
