@@ -61,6 +61,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ? createSandbox({
         clientId: config.spotify.clientId,
         clientSecret: config.spotify.clientSecret,
+        // Only our own callback, as a registered app: the sandbox must not become an open redirect.
+        redirectUris: [config.spotify.redirectUri],
         latencyMs: config.spotify.sandboxLatencyMs,
         developmentMode: config.spotify.sandboxDevelopmentMode,
       })

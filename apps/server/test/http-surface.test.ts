@@ -73,6 +73,26 @@ describe("the HTTP surface", () => {
     expect(await procedure.text()).not.toMatch(/node_modules|\.ts:\d+/);
   });
 
+  it("does not let the demo sandbox redirect anywhere but this server's callback", async () => {
+    const authorize = (redirectUri: string) =>
+      fetch(
+        `${server.url}/sandbox/spotify/accounts/authorize?${new URLSearchParams({
+          client_id: server.config.spotify.clientId,
+          response_type: "code",
+          redirect_uri: redirectUri,
+          persona: "metalhead",
+          state: "s",
+        })}`,
+        { redirect: "manual" },
+      );
+    const foreign = await authorize("https://evil.example/collect");
+    expect(foreign.status).toBe(400);
+    expect(foreign.headers.get("location")).toBeNull();
+    const own = await authorize(server.config.spotify.redirectUri);
+    expect(own.status).toBe(302);
+    expect(own.headers.get("location")).toMatch(new RegExp(`^${server.config.spotify.redirectUri}\\?code=`));
+  });
+
   it("shows the login code on the home page where sign-in lands by default", async () => {
     const page = await (await fetch(`${server.url}/?login_code=abc123`)).text();
     expect(page).toContain("abc123");

@@ -138,7 +138,11 @@ export function accountsRouter(dependencies: AccountsDependencies): Router {
     const redirectUri = query.get("redirect_uri");
     const state = query.get("state");
     if (clientId !== settings.clientId) return refuseAuthorize(response, "INVALID_CLIENT: Invalid client");
-    if (!redirectUri || !isAbsoluteHttpUrl(redirectUri)) {
+    if (
+      !redirectUri ||
+      !isAbsoluteHttpUrl(redirectUri) ||
+      (settings.redirectUris !== null && !settings.redirectUris.includes(redirectUri))
+    ) {
       return refuseAuthorize(response, "INVALID_CLIENT: Invalid redirect URI");
     }
     if (query.get("response_type") !== "code") {

@@ -13,12 +13,19 @@ export interface SandboxOptions {
   refreshTokenLifetimeSeconds?: number;
   /** Clock in ms since epoch, for tests. Default Date.now. */
   now?: () => number;
+  /**
+   * The redirect URIs registered for the client, as in Spotify's dashboard: /authorize refuses any
+   * other. Unset: any absolute http(s) URI is accepted (convenient in tests; never on a public host,
+   * where it would make the sandbox an open redirect).
+   */
+  redirectUris?: readonly string[];
 }
 
 /** The options in force; the controls change some of them at run time, and reset() restores the originals. */
 export interface SandboxSettings {
   readonly clientId: string;
   readonly clientSecret: string;
+  readonly redirectUris: readonly string[] | null;
   latencyMs: number;
   developmentMode: boolean;
   accessTokenTtlSeconds: number;
@@ -45,6 +52,7 @@ export function settingsFrom(options: SandboxOptions): SandboxSettings {
   return {
     clientId: options.clientId,
     clientSecret: options.clientSecret,
+    redirectUris: options.redirectUris ? [...options.redirectUris] : null,
     latencyMs: requireNonNegativeInteger(options.latencyMs ?? 0, "latencyMs"),
     developmentMode: options.developmentMode ?? false,
     accessTokenTtlSeconds: requirePositiveInteger(

@@ -385,3 +385,28 @@ describe("access tokens", () => {
     expect((await getApi(sandbox, "/v1/me", refreshed.access_token)).status).toBe(200);
   });
 });
+
+describe("registered redirect URIs", () => {
+  it("refuses a redirect_uri the client did not register, as Spotify does", async () => {
+    const registered = await startSandbox({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      redirectUris: [REDIRECT_URI],
+    });
+    try {
+      const elsewhere = authorizeUrl(registered.accountsUrl, { persona: "metalhead" }).replace(
+        encodeURIComponent(REDIRECT_URI),
+        encodeURIComponent("https://evil.example/collect"),
+      );
+      const refused = await fetch(elsewhere, { redirect: "manual" });
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain("INVALID_CLIENT: Invalid redirect URI");
+      const allowed = await fetch(authorizeUrl(registered.accountsUrl, { persona: "metalhead" }), {
+        redirect: "manual",
+      });
+      expect(allowed.status).toBe(302);
+    } finally {
+      await registered.close();
+    }
+  });
+});
