@@ -143,7 +143,7 @@ async function run(): Promise<DrillResult> {
           ? "the server did NOT answer analysis.status again within 60 s of the restart"
           : `first successful analysis.status ${seconds(recoveredAt - startedAt)} after PostgreSQL was started again`,
         `server and worker processes still running, never restarted: ${processesAlive ? "yes" : "NO"}`,
-        `worker log: ${describeCounts(outcomesIn(worker.log()))} ("lost" = the analysis's failure could not be recorded while the database was down; it waits for its lease to run out and is claimed again)`,
+        `worker log: ${describeCounts(outcomesIn(worker.log()))} ("retrying" = an analysis interrupted by the outage, put back in the queue once the database answered again; "lost" would be one whose failure could not be recorded at all, claimed again when its lease runs out)`,
         `analyses: ${describeCounts(summary.byStatus)} of ${allIds.length} (${ANALYSES_BEFORE} begun before the outage, ${ANALYSES_AFTER} through the API after it); attempts beyond the first: ${summary.extraAttempts}; last completed ${summary.lastCompletedAt ? seconds(summary.lastCompletedAt.getTime() - startedAt) : "never"} after the restart${finishedInTime ? "" : " (NOT all finished within 180 s)"}`,
       ],
     };

@@ -63,7 +63,7 @@ async function run(): Promise<DrillResult> {
         `killed worker pid ${victim.pid} with SIGKILL after ${ANALYSES / 5}+ analyses had finished; it held ${orphanIds.length} analyses (${orphansBefore.length} just before the kill)`,
         `orphaned analyses completed by the other worker ${seconds(orphansDoneMs)} after the kill (limit: lease ${LEASE_SECONDS} s + margin ${MARGIN_SECONDS} s)${orphanSummary ? `, their attempts beyond the first: ${orphanSummary.extraAttempts}` : ""}`,
         `all analyses: ${describeCounts(summary.byStatus)} (${seconds(finishedAt - killedAt)} after the kill); extra attempts ${summary.extraAttempts}`,
-        `completed more than once (outcome=completed log lines per analysisId across both workers): ${completions.completedMoreThanOnce}; completion lines ${completions.completedLines}; other outcomes: ${describeCounts(completions.otherOutcomes)}`,
+        `completed more than once (outcome=completed log lines per analysisId across both workers): ${completions.completedMoreThanOnce}; completion lines ${completions.completedLines} (a line fewer than analyses means the victim was killed between committing a completion and logging it; the rows are the authority: each completed once); other outcomes: ${describeCounts(completions.otherOutcomes)}`,
       ],
     };
   } finally {
