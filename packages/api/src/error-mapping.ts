@@ -69,4 +69,3 @@ export function toClientError(error: unknown, logger: Logger, site: ErrorSite): 
   logger.error({ err: cause, ...site }, "procedure failed");
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: GENERIC_INTERNAL_MESSAGE });
 }
-

@@ -107,7 +107,9 @@ export class Worker {
       this.#logger.warn({ running: this.#running.size }, "grace period over: releasing unfinished analyses");
       for (const running of this.#running.values())
         running.controller.abort(new Error("worker shutting down"));
-      await finished;
+      // Aborted work releases its task at once; a call that ignores the abort is not waited for long:
+      // its task comes back when its lease runs out.
+      await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, RELEASE_WAIT_MS).unref())]);
     }
     clearInterval(this.#heartbeat);
     await this.#unlisten?.().catch(() => {});
