@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { waitForAnalysesFinished } from "../analysis-rows.js";
 import { mapConcurrently } from "../concurrency.js";
 import { unwrappedSettings } from "../environment.js";
 import { createBenchDatabase } from "../postgres.js";
-import { CpuMeter, REPOSITORY_ROOT, RUN_DIRECTORY } from "../processes.js";
-import { renderProfileSummary, summarizeProfile } from "../profile-summary.js";
+import { readProcessProfile } from "../process-profile.js";
+import { CpuMeter, RUN_DIRECTORY } from "../processes.js";
+import { renderProfileSummary } from "../profile-summary.js";
 import { type BenchOptions, commandFor, type Scenario } from "../scenario.js";
 import { seedPersonas, signInListeners } from "../sign-in.js";
 import { formatNumber, type ScenarioReport } from "../tables.js";
@@ -52,17 +52,10 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
     const workerCpu = meter.stop();
     const to = monotonicMicroseconds();
     await worker.stop({ timeoutMs: 30_000 });
-    const mainThread = `.${worker.pid}.0.`;
-    const file = readdirSync(profileDirectory).find(
-      (name) => name.includes(mainThread) && name.endsWith(".cpuprofile"),
-    );
-    if (!file) throw new Error(`the worker wrote no .cpuprofile into ${profileDirectory}`);
-    const path = join(profileDirectory, file);
-    const summary = summarizeProfile(JSON.parse(readFileSync(path, "utf8")), {
+    const { summary, relativePath } = readProcessProfile(profileDirectory, worker.pid, {
       fromMicroseconds: from,
       toMicroseconds: to,
     });
-    const relativePath = relative(REPOSITORY_ROOT, path);
     return {
       title: "(c) profile: one worker process under node --cpu-prof while draining",
       command: commandFor("profile-worker", options),

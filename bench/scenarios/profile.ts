@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { type LoadSample, runLoad } from "../load.js";
 import { postgresPids } from "../postgres.js";
-import { CpuMeter, REPOSITORY_ROOT, RUN_DIRECTORY } from "../processes.js";
-import { renderProfileSummary, summarizeProfile } from "../profile-summary.js";
+import { readProcessProfile } from "../process-profile.js";
+import { CpuMeter, RUN_DIRECTORY } from "../processes.js";
+import { renderProfileSummary } from "../profile-summary.js";
 import { type BenchOptions, commandFor, type Scenario } from "../scenario.js";
 import { formatInteger, formatMs, type ScenarioReport } from "../tables.js";
 import { prepareStatusFixture } from "./status.js";
@@ -35,18 +35,10 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
   );
   const to = monotonicMicroseconds();
   await fixture.server.process.stop({ timeoutMs: 30_000 });
-  // One profile per thread (tsx's loader hooks run in a thread of their own): the main thread's is 0.
-  const mainThread = `.${fixture.server.process.pid}.0.`;
-  const file = readdirSync(profileDirectory).find(
-    (name) => name.includes(mainThread) && name.endsWith(".cpuprofile"),
-  );
-  if (!file) throw new Error(`the server wrote no .cpuprofile into ${profileDirectory}`);
-  const path = join(profileDirectory, file);
-  const summary = summarizeProfile(JSON.parse(readFileSync(path, "utf8")), {
+  const { summary, relativePath } = readProcessProfile(profileDirectory, fixture.server.process.pid, {
     fromMicroseconds: from,
     toMicroseconds: to,
   });
-  const relativePath = relative(REPOSITORY_ROOT, path);
   return {
     title: "(a) profile: the unwrapped server under node --cpu-prof during the status load",
     command: commandFor("profile", options),
