@@ -1,9 +1,11 @@
 import { type ErrorRequestHandler, type RequestHandler, Router } from "express";
-import { accountsRouter } from "./accounts.js";
-import { FaultInjector, type FaultTarget, injectFaults } from "./faults.js";
-import { ListenerDirectory } from "./listeners.js";
-import { NAMED_PERSONAS, type PersonaSummary, summarize } from "./personas.js";
-import { RequestLog, type RequestRecord } from "./request-log.js";
+import { ListenerDirectory } from "./catalog/listeners.js";
+import { NAMED_PERSONAS, type PersonaSummary, summarize } from "./catalog/personas.js";
+import { accountsRouter } from "./http/accounts.js";
+import { FaultInjector, type FaultTarget, injectFaults } from "./http/faults.js";
+import { RequestLog, type RequestRecord } from "./http/request-log.js";
+import { webApiRouter } from "./http/web-api.js";
+import { sendApiError } from "./http/web-api-errors.js";
 import {
   requireNonNegativeInteger,
   type SandboxOptions,
@@ -11,8 +13,6 @@ import {
   settingsFrom,
 } from "./settings.js";
 import { TokenStore } from "./token-store.js";
-import { webApiRouter } from "./web-api.js";
-import { sendApiError } from "./web-api-errors.js";
 
 export interface SandboxControls {
   setLatency(ms: number): void;

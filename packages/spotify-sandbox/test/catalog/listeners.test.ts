@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningSandbox, startSandbox } from "../src/index.js";
-import { ListenerDirectory } from "../src/listeners.js";
-import { CLIENT_ID, CLIENT_SECRET, getApi, type SandboxUrls, signIn } from "./sign-in.js";
+import { ListenerDirectory } from "../../src/catalog/listeners.js";
+import { type RunningSandbox, startSandbox } from "../../src/index.js";
+import { CLIENT_ID, CLIENT_SECRET, getApi, type SandboxUrls, signIn } from "../sign-in.js";
 
 const NOW = Date.UTC(2026, 10, 20, 18, 30);
 let first: RunningSandbox;

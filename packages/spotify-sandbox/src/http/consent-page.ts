@@ -1,5 +1,5 @@
 import type { Response } from "express";
-import type { PersonaSummary } from "./personas.js";
+import type { PersonaSummary } from "../catalog/personas.js";
 
 /**
  * The pages a person sees at /accounts/authorize: the consent page (pick a listener to sign in as) and the
