@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { type ErrorRequestHandler, type RequestHandler, Router } from "express";
 import { ListenerDirectory } from "./catalog/listeners.js";
 import { NAMED_PERSONAS, type PersonaSummary, summarize } from "./catalog/personas.js";
@@ -45,10 +46,10 @@ export interface Sandbox {
 
 const PERSONA_SUMMARIES: readonly PersonaSummary[] = NAMED_PERSONAS.map(summarize);
 
-function delayWebApi(settings: SandboxSettings): RequestHandler {
-  return (_request, _response, next) => {
-    if (settings.latencyMs > 0) setTimeout(next, settings.latencyMs);
-    else next();
+function delayWebApi(settings: SandboxSettings, sleep: (ms: number) => Promise<void>): RequestHandler {
+  return async (_request, _response, next) => {
+    if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+    next();
   };
 }
 
@@ -66,6 +67,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const initialSettings = settingsFrom(options);
   const settings: SandboxSettings = { ...initialSettings };
   const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const tokens = new TokenStore(now);
   const listeners = new ListenerDirectory();
   const faults = new FaultInjector(now);
@@ -83,7 +85,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   );
   router.use(
     "/api",
-    delayWebApi(settings),
+    delayWebApi(settings, sleep),
     injectFaults(faults, "api"),
     webApiRouter({ settings, tokens, listeners, now }),
   );
