@@ -4,6 +4,8 @@ import { ListenerDirectory } from "./catalog/listeners.js";
 import { NAMED_PERSONAS, type PersonaSummary, summarize } from "./catalog/personas.js";
 import { accountsRouter } from "./http/accounts.js";
 import { FaultInjector, type FaultTarget, injectFaults } from "./http/faults.js";
+import { sendHtml } from "./http/html-page.js";
+import { renderIndexPage } from "./http/index-page.js";
 import { RequestLog, type RequestRecord } from "./http/request-log.js";
 import { webApiRouter } from "./http/web-api.js";
 import { sendApiError } from "./http/web-api-errors.js";
@@ -60,8 +62,8 @@ const internalError: ErrorRequestHandler = (error, _request, response, next) => 
 };
 
 /**
- * A local Spotify: the accounts service under /accounts, the Web API under /api and the persona list under
- * /personas, all inside one express Router that can be mounted under any prefix.
+ * A local Spotify: an index page at its root, the accounts service under /accounts, the Web API under /api
+ * and the persona list under /personas, all inside one express Router that can be mounted under any prefix.
  */
 export function createSandbox(options: SandboxOptions): Sandbox {
   const initialSettings = settingsFrom(options);
@@ -75,6 +77,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
 
   const router = Router();
   router.use(requestLog.middleware());
+  router.get("/", (request, response) => {
+    const page = renderIndexPage({
+      basePath: request.baseUrl,
+      clientId: settings.clientId,
+      personas: PERSONA_SUMMARIES,
+    });
+    sendHtml(response, 200, page);
+  });
   router.get("/personas", (_request, response) => {
     response.json(PERSONA_SUMMARIES);
   });

@@ -4,7 +4,8 @@ import type { ListenerDirectory } from "../catalog/listeners.js";
 import type { PersonaSummary } from "../catalog/personas.js";
 import type { SandboxSettings } from "../settings.js";
 import type { Grant, TokenStore } from "../token-store.js";
-import { renderConsentPage, renderErrorPage, sendHtml } from "./consent-page.js";
+import { renderConsentPage } from "./consent-page.js";
+import { renderErrorPage, sendHtml } from "./html-page.js";
 import { queryOf } from "./query.js";
 
 /**
