@@ -7,6 +7,7 @@ import { dropAbandonedBenchDatabases, PrerequisiteError, requirePostgres } from 
 import { RUN_DIRECTORY } from "./processes.js";
 import type { BenchOptions, Scenario } from "./scenario.js";
 import { drainScenario } from "./scenarios/drain.js";
+import { listenersScenario } from "./scenarios/listeners.js";
 import { profileScenario } from "./scenarios/profile.js";
 import { profileWorkerScenario } from "./scenarios/profile-worker.js";
 import { startupScenario } from "./scenarios/startup.js";
@@ -15,7 +16,7 @@ import { verdictScenario } from "./scenarios/verdict.js";
 import { watchScenario } from "./scenarios/watch.js";
 import { renderReport, renderTargets, type ScenarioReport, type TargetCheck } from "./tables.js";
 
-/** `pnpm bench` runs these, in this order; the profiles run only when named. */
+/** `pnpm bench` runs these, in this order; the profiles and `listeners` run only when named. */
 const DEFAULT_SCENARIOS: readonly Scenario[] = [
   statusScenario,
   verdictScenario,
@@ -23,9 +24,14 @@ const DEFAULT_SCENARIOS: readonly Scenario[] = [
   watchScenario,
   startupScenario,
 ];
-const ALL_SCENARIOS: readonly Scenario[] = [...DEFAULT_SCENARIOS, profileScenario, profileWorkerScenario];
+const ALL_SCENARIOS: readonly Scenario[] = [
+  ...DEFAULT_SCENARIOS,
+  profileScenario,
+  profileWorkerScenario,
+  listenersScenario,
+];
 /** Scenarios that run without PostgreSQL. */
-const WITHOUT_POSTGRES = new Set(["startup"]);
+const WITHOUT_POSTGRES = new Set(["startup", "listeners"]);
 
 const USAGE = `Usage: pnpm bench [--quick] [scenario ...]
 

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { NAMED_PERSONAS } from "./personas.js";
+import { NAMED_PERSONAS } from "./catalog/personas.js";
 import { startSandbox } from "./server.js";
 
 /**

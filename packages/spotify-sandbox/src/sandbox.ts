@@ -1,9 +1,14 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { type ErrorRequestHandler, type RequestHandler, Router } from "express";
-import { accountsRouter } from "./accounts.js";
-import { FaultInjector, type FaultTarget, injectFaults } from "./faults.js";
-import { ListenerDirectory } from "./listeners.js";
-import { NAMED_PERSONAS, type PersonaSummary, summarize } from "./personas.js";
-import { RequestLog, type RequestRecord } from "./request-log.js";
+import { ListenerDirectory } from "./catalog/listeners.js";
+import { NAMED_PERSONAS, type PersonaSummary, summarize } from "./catalog/personas.js";
+import { accountsRouter } from "./http/accounts.js";
+import { FaultInjector, type FaultTarget, injectFaults } from "./http/faults.js";
+import { sendHtml } from "./http/html-page.js";
+import { renderIndexPage } from "./http/index-page.js";
+import { RequestLog, type RequestRecord } from "./http/request-log.js";
+import { webApiRouter } from "./http/web-api.js";
+import { sendApiError } from "./http/web-api-errors.js";
 import {
   requireNonNegativeInteger,
   type SandboxOptions,
@@ -11,8 +16,6 @@ import {
   settingsFrom,
 } from "./settings.js";
 import { TokenStore } from "./token-store.js";
-import { webApiRouter } from "./web-api.js";
-import { sendApiError } from "./web-api-errors.js";
 
 export interface SandboxControls {
   setLatency(ms: number): void;
@@ -45,10 +48,10 @@ export interface Sandbox {
 
 const PERSONA_SUMMARIES: readonly PersonaSummary[] = NAMED_PERSONAS.map(summarize);
 
-function delayWebApi(settings: SandboxSettings): RequestHandler {
-  return (_request, _response, next) => {
-    if (settings.latencyMs > 0) setTimeout(next, settings.latencyMs);
-    else next();
+function delayWebApi(settings: SandboxSettings, sleep: (ms: number) => Promise<void>): RequestHandler {
+  return async (_request, _response, next) => {
+    if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+    next();
   };
 }
 
@@ -59,13 +62,14 @@ const internalError: ErrorRequestHandler = (error, _request, response, next) => 
 };
 
 /**
- * A local Spotify: the accounts service under /accounts, the Web API under /api and the persona list under
- * /personas, all inside one express Router that can be mounted under any prefix.
+ * A local Spotify: an index page at its root, the accounts service under /accounts, the Web API under /api
+ * and the persona list under /personas, all inside one express Router that can be mounted under any prefix.
  */
 export function createSandbox(options: SandboxOptions): Sandbox {
   const initialSettings = settingsFrom(options);
   const settings: SandboxSettings = { ...initialSettings };
   const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const tokens = new TokenStore(now);
   const listeners = new ListenerDirectory();
   const faults = new FaultInjector(now);
@@ -73,6 +77,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
 
   const router = Router();
   router.use(requestLog.middleware());
+  router.get("/", (request, response) => {
+    const page = renderIndexPage({
+      basePath: request.baseUrl,
+      clientId: settings.clientId,
+      personas: PERSONA_SUMMARIES,
+    });
+    sendHtml(response, 200, page);
+  });
   router.get("/personas", (_request, response) => {
     response.json(PERSONA_SUMMARIES);
   });
@@ -83,7 +95,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   );
   router.use(
     "/api",
-    delayWebApi(settings),
+    delayWebApi(settings, sleep),
     injectFaults(faults, "api"),
     webApiRouter({ settings, tokens, listeners, now }),
   );

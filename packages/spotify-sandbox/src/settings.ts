@@ -13,6 +13,8 @@ export interface SandboxOptions {
   refreshTokenLifetimeSeconds?: number;
   /** Clock in ms since epoch, for tests. Default Date.now. */
   now?: () => number;
+  /** Waits out the Web API latency, for tests that hold or release responses. Default a timer. */
+  sleep?: (ms: number) => Promise<void>;
   /**
    * The redirect URIs registered for the client, as in Spotify's dashboard: /authorize refuses any
    * other. Unset: any absolute http(s) URI is accepted (convenient in tests; never on a public host,

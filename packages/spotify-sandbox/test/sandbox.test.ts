@@ -106,20 +106,82 @@ describe("failures", () => {
   });
 });
 
+/** A sleep the test ends: each call waits, with the ms it was asked for, until released. */
+function heldSleeps() {
+  const waiting: { ms: number; wake: () => void }[] = [];
+  let arrived: (() => void) | undefined;
+  return {
+    sleep(ms: number): Promise<void> {
+      return new Promise<void>((wake) => {
+        waiting.push({ ms, wake });
+        arrived?.();
+      });
+    },
+    /** Resolves once `count` sleeps are waiting, with what they asked for. */
+    async waitingFor(count: number): Promise<number[]> {
+      while (waiting.length < count) await new Promise<void>((resolve) => (arrived = resolve));
+      return waiting.map((entry) => entry.ms);
+    },
+    releaseAll(): void {
+      for (const entry of waiting.splice(0)) entry.wake();
+    },
+  };
+}
+
 describe("latency and the request log", () => {
-  it("delays Web API responses by the configured latency, and reset() restores the options", async () => {
-    sandbox.controls.setLatency(150);
-    const started = performance.now();
-    expect((await me()).status).toBe(200);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-    sandbox.controls.reset();
-    const again = performance.now();
-    await me();
-    expect(performance.now() - again).toBeLessThan(140);
+  it("holds Web API responses for the configured latency, not accounts ones, and reset() restores it", async () => {
+    const sleeps = heldSleeps();
+    let heldClock = START;
+    const held = await startSandbox({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      now: () => heldClock,
+      sleep: sleeps.sleep,
+    });
+    try {
+      const { access_token: heldToken, refresh_token: heldRefresh = "" } = await signIn(held, "metalhead");
+      held.controls.setLatency(150);
+      held.controls.clearRequests();
+      const answer = getApi(held, "/v1/me", heldToken);
+      expect(await sleeps.waitingFor(1)).toEqual([150]);
+      // Still held: a request is logged once its response has been sent.
+      expect(held.controls.requests).toEqual([]);
+      heldClock = START + 10;
+      const refreshed = await requestToken(held.accountsUrl, {
+        grant_type: "refresh_token",
+        refresh_token: heldRefresh,
+      });
+      expect(refreshed.status).toBe(200);
+      expect(held.controls.requests.map((record) => record.path)).toEqual(["/accounts/api/token"]);
+
+      heldClock = START + 150;
+      sleeps.releaseAll();
+      expect((await answer).status).toBe(200);
+      expect(
+        held.controls.requests.map(({ path, startedAt, finishedAt }) => ({ path, startedAt, finishedAt })),
+      ).toEqual([
+        { path: "/api/v1/me", startedAt: START, finishedAt: START + 150 },
+        { path: "/accounts/api/token", startedAt: START + 10, finishedAt: START + 10 },
+      ]);
+
+      held.controls.reset();
+      expect((await getApi(held, "/v1/me", heldToken)).status).toBe(200);
+      expect(await sleeps.waitingFor(0)).toEqual([]);
+    } finally {
+      await held.close();
+    }
   });
 
   it("logs requests relative to the mount with clock times, so tests can see seven requests overlap", async () => {
-    const live = await startSandbox({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, latencyMs: 100 });
+    const sleeps = heldSleeps();
+    let liveClock = START;
+    const live = await startSandbox({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      latencyMs: 100,
+      now: () => liveClock,
+      sleep: sleeps.sleep,
+    });
     try {
       const { access_token: liveToken } = await signIn(live, "metalhead");
       live.controls.clearRequests();
@@ -132,7 +194,11 @@ describe("latency and the request log", () => {
         "/v1/me/top/tracks?time_range=long_term",
         "/v1/me/player/recently-played?limit=50",
       ];
-      const results = await Promise.all(paths.map((path) => getApi(live, path, liveToken)));
+      const answers = Promise.all(paths.map((path) => getApi(live, path, liveToken)));
+      expect(await sleeps.waitingFor(7)).toEqual(paths.map(() => 100));
+      liveClock = START + 100;
+      sleeps.releaseAll();
+      const results = await answers;
       expect(results.map((result) => result.status)).toEqual(paths.map(() => 200));
 
       const records = live.controls.requests;

@@ -1,37 +1,12 @@
-import type { Random } from "./random.js";
+import type { NamingStyle, StyleTemplates, Vocabulary } from "../naming.js";
 
 /**
- * Plausible artist, album and track names, built from templates and word lists per musical style. No real
- * artist names: everything is assembled from generic words, so a metal band sounds like one without being one.
- *
- * Template syntax: `{slot}` is a random word from the style's vocabulary (falling back to the shared one),
- * `{slot|lower}` / `{slot|upper}` change its case, `{#2-9}` is an integer in that range.
+ * The word lists and name templates of every naming style (template syntax: see ../naming.ts). Data only:
+ * the order of every list is part of the generated catalog, so reordering renames artists.
  */
 
-export type NamingStyle =
-  | "indie"
-  | "pop"
-  | "metal"
-  | "jazz"
-  | "soul"
-  | "hiphop"
-  | "classical"
-  | "cinematic"
-  | "electronic"
-  | "rock"
-  | "latin"
-  | "country";
-
-type Vocabulary = Readonly<Record<string, readonly string[]>>;
-
-interface StyleTemplates {
-  readonly artist: readonly string[];
-  readonly album: readonly string[];
-  readonly track: readonly string[];
-  readonly words: Vocabulary;
-}
-
-const SHARED_WORDS: Vocabulary = {
+/** Words any style may use (first and last names, adjectives, nouns, places, months, letters). */
+export const SHARED_WORDS: Vocabulary = {
   first: [
     "Ada",
     "Milo",
@@ -239,7 +214,7 @@ const SHARED_WORDS: Vocabulary = {
   letter: ["A", "B", "C", "D", "J", "K", "M", "R", "S", "T", "V", "Z"],
 };
 
-const STYLES: Readonly<Record<NamingStyle, StyleTemplates>> = {
+export const NAMING_STYLES: Readonly<Record<NamingStyle, StyleTemplates>> = {
   indie: {
     artist: [
       "The {adjective} {nouns}",
@@ -827,38 +802,3 @@ const STYLES: Readonly<Record<NamingStyle, StyleTemplates>> = {
     words: { town: ["Small Town", "Tennessee", "Kentucky", "Hometown", "Gulf Coast", "Blue Ridge"] },
   },
 };
-
-const SLOT = /\{([^{}|]+)(?:\|(lower|upper))?\}/g;
-const NUMBER_RANGE = /^#(\d+)-(\d+)$/;
-
-function fill(template: string, words: Vocabulary, random: Random): string {
-  return template.replace(SLOT, (_match, slot: string, letterCase: string | undefined) => {
-    const range = NUMBER_RANGE.exec(slot);
-    const value = range
-      ? String(random.integer(Number(range[1]), Number(range[2])))
-      : random.pick(words[slot] ?? SHARED_WORDS[slot] ?? [slot]);
-    if (letterCase === "lower") return value.toLowerCase();
-    if (letterCase === "upper") return value.toUpperCase();
-    return value;
-  });
-}
-
-export function artistName(style: NamingStyle, random: Random): string {
-  const templates = STYLES[style];
-  return fill(random.pick(templates.artist), templates.words, random);
-}
-
-export function albumName(style: NamingStyle, random: Random): string {
-  const templates = STYLES[style];
-  return fill(random.pick(templates.album), templates.words, random);
-}
-
-export function trackName(style: NamingStyle, random: Random): string {
-  const templates = STYLES[style];
-  return fill(random.pick(templates.track), templates.words, random);
-}
-
-/** A listener's display name: "Ada Whitaker". */
-export function personName(random: Random): string {
-  return `${random.pick(SHARED_WORDS.first ?? [])} ${random.pick(SHARED_WORDS.last ?? [])}`;
-}

