@@ -190,7 +190,7 @@ function timeParagraph(reading: Reading): string {
   if (decades !== null && decades.length > 0) {
     const peak = [...decades].sort((a, b) => b.share - a.share || a.decade - b.decade)[0]!;
     sentences.push(`${percent(peak.share)} of your tracks were released in the ${peak.decade}s.`);
-    if (vintageShare !== null && vintageShare >= 0.5) {
+    if (vintageShare !== null && has(reading, "nostalgic")) {
       sentences.push(
         choose(reading, "vintage", [
           "You treat the present as an optional extra: as far as you are concerned, the good stuff was pressed on vinyl long before anyone had a phone.",
@@ -219,7 +219,7 @@ function timeParagraph(reading: Reading): string {
     sentences.push(
       "We could not compare this month with your all-time favourites, so your loyalty stays a mystery.",
     );
-  } else if (loyalty >= 0.75) {
+  } else if (has(reading, "devoted")) {
     sentences.push(
       choose(reading, "loyal", [
         `${percent(loyalty)} of your all-time favourites are still in this month's top: you do not do breakups.`,
@@ -239,7 +239,7 @@ function timeParagraph(reading: Reading): string {
     );
   }
   const explicit = profile.explicitShare;
-  if (explicit !== null && explicit >= 0.5) {
+  if (explicit !== null && has(reading, "unfiltered")) {
     sentences.push(
       `${percent(explicit)} of your tracks carry an explicit tag; your headphones have heard things.`,
     );
@@ -316,6 +316,11 @@ export function displayNameOf(displayName: string | null): string | null {
 function shorten(text: string, maxWords: number): string {
   const words = text.trim().split(/\s+/);
   return words.length <= maxWords ? words.join(" ") : `${words.slice(0, maxWords).join(" ")}…`;
+}
+
+/** Whether the trait applies (traits.ts holds the thresholds; the copy never repeats them). */
+function has(reading: Reading, trait: TraitName): boolean {
+  return reading.traits.some((applied) => applied.trait === trait);
 }
 
 /** A deterministic choice among variants, keyed by the profile's content and a per-slot salt. */

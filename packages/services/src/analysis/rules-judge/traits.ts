@@ -28,6 +28,9 @@ interface TraitRule {
   readonly also?: Threshold;
 }
 
+/** No genre family holds more than half of the listed genres. */
+const noDominantFamily: Threshold = { input: "familyShare", atMost: 0.5 };
+
 /**
  * The taste traits a label is built from, with their thresholds: the one place they are written. A trait
  * applies when its input is past its threshold; its `strength` is how far past, from 0 (at the threshold)
@@ -37,40 +40,24 @@ interface TraitRule {
  * whose input is unavailable does not apply.
  */
 export const TRAITS = [
-  { trait: "devoted", adjective: "DEVOTED", noun: "LIFER", when: { input: "artistLoyalty", atLeast: 0.75 } },
-  {
-    trait: "nostalgic",
-    adjective: "NOSTALGIC",
-    noun: "ARCHIVIST",
-    when: { input: "vintageShare", atLeast: 0.5 },
-  },
-  {
-    trait: "underground",
-    adjective: "UNDERGROUND",
-    noun: "CRATE-DIGGER",
-    when: { input: "mainstream", atMost: 0.4 },
-  },
-  {
-    trait: "chartChasing",
-    adjective: "CHART-CHASING",
-    noun: "MAXIMALIST",
-    when: { input: "mainstream", atLeast: 0.7 },
-  },
-  {
-    trait: "unfiltered",
-    adjective: "UNFILTERED",
-    noun: "PROVOCATEUR",
-    when: { input: "explicitShare", atLeast: 0.5 },
-  },
-  { trait: "restless", adjective: "RESTLESS", noun: "NOMAD", when: { input: "artistLoyalty", atMost: 0.2 } },
-  {
-    trait: "omnivorous",
-    adjective: "OMNIVOROUS",
-    noun: "WANDERER",
-    when: { input: "genreDiversity", atLeast: 0.85 },
-    also: { input: "familyShare", atMost: 0.5 }, // no family holds more than half
-  },
-] as const satisfies readonly TraitRule[];
+  rule("devoted", "DEVOTED", "LIFER", { input: "artistLoyalty", atLeast: 0.75 }),
+  rule("nostalgic", "NOSTALGIC", "ARCHIVIST", { input: "vintageShare", atLeast: 0.5 }),
+  rule("underground", "UNDERGROUND", "CRATE-DIGGER", { input: "mainstream", atMost: 0.4 }),
+  rule("chartChasing", "CHART-CHASING", "MAXIMALIST", { input: "mainstream", atLeast: 0.7 }),
+  rule("unfiltered", "UNFILTERED", "PROVOCATEUR", { input: "explicitShare", atLeast: 0.5 }),
+  rule("restless", "RESTLESS", "NOMAD", { input: "artistLoyalty", atMost: 0.2 }),
+  rule("omnivorous", "OMNIVOROUS", "WANDERER", { input: "genreDiversity", atLeast: 0.85 }, noDominantFamily),
+] as const;
+
+function rule<const Name extends string>(
+  trait: Name,
+  adjective: string,
+  noun: string,
+  when: Threshold,
+  also?: Threshold,
+): TraitRule & { readonly trait: Name } {
+  return also ? { trait, adjective, noun, when, also } : { trait, adjective, noun, when };
+}
 
 export type TraitName = (typeof TRAITS)[number]["trait"];
 
@@ -92,10 +79,10 @@ export function traitInputsOf(profile: TasteProfile, signals: TasteSignals, scor
 
 /** The traits that apply, strongest first; ties go to the earlier row of TRAITS. */
 export function traitsOf(inputs: TraitInputs): Trait[] {
-  return TRAITS.flatMap((rule: TraitRule, order) => {
-    const strength = strengthPast(rule.when, inputs);
-    if (strength === null || (rule.also && strengthPast(rule.also, inputs) === null)) return [];
-    return [{ trait: rule.trait as TraitName, strength, order }];
+  return TRAITS.flatMap((row, order) => {
+    const strength = strengthPast(row.when, inputs);
+    if (strength === null || (row.also && strengthPast(row.also, inputs) === null)) return [];
+    return [{ trait: row.trait, strength, order }];
   })
     .sort((a, b) => b.strength - a.strength || a.order - b.order)
     .map(({ trait, strength }) => ({ trait, strength }));
@@ -138,5 +125,5 @@ export function labelOf(family: GenreFamily, traits: readonly Trait[]): string {
 }
 
 function ruleOf(trait: TraitName) {
-  return TRAITS.find((rule) => rule.trait === trait) ?? TRAITS[0];
+  return TRAITS.find((row) => row.trait === trait) ?? TRAITS[0];
 }

@@ -19,11 +19,12 @@ describe("traits", () => {
 
   it("applies each trait from its threshold on, with strength 0 there and 1 at the end of the range", () => {
     for (const rule of TRAITS) {
-      const { input } = rule.when;
-      const threshold = "atLeast" in rule.when ? rule.when.atLeast : rule.when.atMost;
-      const inside = "atLeast" in rule.when ? threshold + 0.001 : threshold - 0.001;
-      const outside = "atLeast" in rule.when ? threshold - 0.001 : threshold + 0.001;
-      const end = "atLeast" in rule.when ? 1 : 0;
+      const { input, atLeast, atMost } = rule.when;
+      const rising = atLeast !== undefined;
+      const threshold = atLeast ?? atMost ?? Number.NaN;
+      const inside = rising ? threshold + 0.001 : threshold - 0.001;
+      const outside = rising ? threshold - 0.001 : threshold + 0.001;
+      const end = rising ? 1 : 0;
       const at = (value: number) => traitsOf({ ...neutral, [input]: value });
       expect(at(threshold), rule.trait).toEqual([{ trait: rule.trait, strength: 0 }]);
       expect(at(inside)[0]?.trait, rule.trait).toBe(rule.trait);
