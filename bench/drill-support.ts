@@ -47,13 +47,13 @@ export async function prepareDrill(
   return { database, settings, inProcess, listeners };
 }
 
-/** One pending analysis per listener, created through AnalysisQueue.begin as the API does; their ids. */
+/** One pending analysis per listener, created through AnalysisService.begin as the API does; their ids. */
 export async function beginAnalyses(
   fixture: DrillFixture,
   listeners: readonly SignedInListener[] = fixture.listeners,
 ): Promise<string[]> {
   const begun = await mapConcurrently(listeners, 16, (listener) =>
-    fixture.inProcess.services.queue.begin(listener.userId, { fresh: true }),
+    fixture.inProcess.services.analyses.begin(listener.userId, { fresh: true }),
   );
   return begun.map((status) => status.analysisId);
 }

@@ -79,7 +79,7 @@ async function drainRound(
   latencyMs: number,
 ): Promise<DrainRound> {
   const begun = await mapConcurrently(listeners, 16, (listener) =>
-    services.queue.begin(listener.userId, { fresh: true }),
+    services.analyses.begin(listener.userId, { fresh: true }),
   );
   const ids = begun.map((status) => status.analysisId);
   const pendingCount = begun.filter((status) => status.status === "pending").length;
@@ -259,7 +259,7 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
     },
     notes: [
       `Scaling two/one at 0 ms (the target's setup): ${formatNumber(scaling, 2)}; one worker with concurrency ${oneWide.concurrency} (as many analyses in flight as two workers): ${formatNumber(oneWide.perSecond / one.perSecond, 2)} x one. At 100 ms of Spotify latency: two/one ${formatNumber(slowScaling, 2)}.`,
-      `Seed listeners seed:1..seed:${analyses} (0 ms phase) and seed:${analyses + 1}..seed:${2 * analyses} (100 ms phase), signed in beforehand (${signInSeconds.map((seconds) => `${formatNumber(seconds, 1)} s`).join(", ")}, through SignInService in the bench process); each round creates one pending analysis per listener with AnalysisQueue.begin({ fresh: true }) before any worker runs.`,
+      `Seed listeners seed:1..seed:${analyses} (0 ms phase) and seed:${analyses + 1}..seed:${2 * analyses} (100 ms phase), signed in beforehand (${signInSeconds.map((seconds) => `${formatNumber(seconds, 1)} s`).join(", ")}, through SignInService in the bench process); each round creates one pending analysis per listener with AnalysisService.begin({ fresh: true }) before any worker runs.`,
       `Workers: \`node --import tsx apps/worker/src/main.ts\` (what \`pnpm worker\` runs), WORKER_CONCURRENCY=${WORKER_CONCURRENCY} (the default; ${2 * WORKER_CONCURRENCY} in the last round), LOG_LEVEL=info. They start while the bench holds LOCK TABLE analyses IN EXCLUSIVE MODE, so every worker starts claiming at the moment the lock is released; drain time = last completed_at - that moment.`,
       "Spotify: a standalone sandbox process per phase, at 0 ms, then 100 ms added to every Web API response (not the server's mounted one: no server runs, so the measurement is the queue, the workers and their Spotify calls). No LLM: the rules judge.",
       `Duplicates: "analysis finished" log lines with outcome=completed counted per analysisId across all worker logs (completed lines logged per round: ${rounds.map((round) => round.completedLines).join(", ")}); not completed / extra attempts from the rows. Other outcomes logged: ${rounds.map((round) => round.otherOutcomes).join(" / ")}.`,

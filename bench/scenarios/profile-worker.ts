@@ -37,7 +37,7 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
   try {
     const listeners = await signInListeners(inProcess.services, seedPersonas(analyses), 16);
     const begun = await mapConcurrently(listeners, 16, (listener) =>
-      inProcess.services.queue.begin(listener.userId, { fresh: true }),
+      inProcess.services.analyses.begin(listener.userId, { fresh: true }),
     );
     const ids = begun.map((status) => status.analysisId);
     const from = monotonicMicroseconds();

@@ -79,7 +79,9 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
   const watchers: Watcher[] = [];
   try {
     const listeners = await signInListeners(services, seedPersonas(subscribers), 16);
-    const begun = await mapConcurrently(listeners, 16, (listener) => services.queue.begin(listener.userId));
+    const begun = await mapConcurrently(listeners, 16, (listener) =>
+      services.analyses.begin(listener.userId),
+    );
     listeners.forEach((listener, index) => {
       watchers.push(new Watcher(listener, (begun[index] as { analysisId: string }).analysisId));
     });

@@ -17,5 +17,4 @@ export {
   migrate,
   pendingMigrationCount,
 } from "./migrate.js";
-export * as schema from "./schema.js";
 export * from "./schema.js";

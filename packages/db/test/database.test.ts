@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,7 +60,7 @@ describe("migrate", () => {
 });
 
 describe("rolled-back test isolation", () => {
-  const marker = `isolation-${Date.now()}`;
+  const marker = `isolation-${randomUUID()}`;
 
   dbTest("writes a row inside its own transaction", async ({ db }) => {
     await insertUser(db, marker);
@@ -162,9 +163,17 @@ describe("LISTEN/NOTIFY", () => {
     await arrived;
     expect(received).toEqual(["first", "second"]);
     await unlisten();
+    // A listener on a second channel sees a marker sent after "third": notifications reach a session in
+    // the order they were committed, so "third" would have arrived before the marker.
+    let markerArrived: () => void = () => {};
+    const marker = new Promise<void>((done) => {
+      markerArrived = done;
+    });
+    const unlistenMarker = await handle.listen("unwrapped_test_marker", () => markerArrived());
     await handle.notify("unwrapped_test_channel", "third");
-    await handle.ping();
-    await new Promise((done) => setTimeout(done, 50));
+    await handle.notify("unwrapped_test_marker", "after third");
+    await marker;
+    await unlistenMarker();
     expect(received).toEqual(["first", "second"]);
   });
 });

@@ -7,14 +7,14 @@ import { Coordinator } from "./analysis/coordinator.js";
 import { LlmJudge } from "./analysis/llm-judge.js";
 import { Persister } from "./analysis/persister.js";
 import { Profiler } from "./analysis/profiler.js";
-import { RulesJudge } from "./analysis/rules-judge.js";
+import { RulesJudge } from "./analysis/rules-judge/rules-judge.js";
 import { TokenService } from "./analysis/token-service.js";
 import type { Judge } from "./analysis/types.js";
 import { AccessTokens } from "./auth/access-tokens.js";
 import { SessionService } from "./auth/sessions.js";
 import { SignInService } from "./auth/sign-in.js";
 import { findUserWithConnection } from "./auth/users.js";
-import { type Clock, systemClock } from "./clock.js";
+import { type Clock, systemClock, systemTimers, type Timers } from "./clock.js";
 import { TokenCipher } from "./crypto/token-cipher.js";
 import { defaultHttpDependencies, type HttpDependencies } from "./http/retry.js";
 import { AnalysisQueue } from "./queue/analysis-queue.js";
@@ -29,7 +29,9 @@ export interface ServiceOptions {
   readonly database: DatabaseHandle;
   readonly logger: Logger;
   readonly clock?: Clock;
-  /** fetch, sleep and jitter for calls to Spotify and the LLM (tests pass their own). */
+  /** Waits of the worker, the coordinator and token refreshes (tests pass a ManualClock). */
+  readonly timers?: Timers;
+  /** fetch, timers and jitter for calls to Spotify and the LLM (tests pass their own). */
   readonly http?: HttpDependencies;
 }
 
@@ -40,7 +42,8 @@ export interface ServiceOptions {
 export function createServices(options: ServiceOptions) {
   const { config, database, logger } = options;
   const clock = options.clock ?? systemClock;
-  const http = options.http ?? defaultHttpDependencies;
+  const timers = options.timers ?? systemTimers;
+  const http = options.http ?? { ...defaultHttpDependencies, clock, timers };
   const db = database.db;
   const cipher = new TokenCipher(config.auth.tokenEncryptionKey, config.auth.previousTokenEncryptionKeys);
   const accessTokens = new AccessTokens(
@@ -84,22 +87,23 @@ export function createServices(options: ServiceOptions) {
     settings: {
       leaseSeconds: config.worker.leaseSeconds,
       maxAttempts: config.worker.maxAttempts,
-      freshCooldownSeconds: config.analysis.freshCooldownSeconds,
     },
   });
   const statusHub = new StatusHub(database, logger);
   const rulesJudge = new RulesJudge();
   const judge: Judge = config.llm
-    ? new LlmJudge(config.llm, { fallback: rulesJudge, logger, fetch: http.fetch })
+    ? new LlmJudge(config.llm, { fallback: rulesJudge, logger, fetch: http.fetch, timers: http.timers })
     : rulesJudge;
   const coordinator = new Coordinator({
     queue,
-    tokens: new TokenService({ db, cipher, accounts: spotifyAccounts, clock }),
+    tokens: new TokenService({ db, cipher, accounts: spotifyAccounts, clock, timers }),
     collector: new Collector(new SpotifyWebApiClient(config.spotify.apiUrl, { http }), logger),
     profiler: new Profiler(),
     judge,
     persister: new Persister(queue),
     logger,
+    clock,
+    timers,
   });
 
   return {
@@ -115,7 +119,14 @@ export function createServices(options: ServiceOptions) {
     queue,
     statusHub,
     coordinator,
-    analyses: new AnalysisService({ db, queue, hub: statusHub, publicUrl: config.server.publicUrl }),
+    analyses: new AnalysisService({
+      db,
+      queue,
+      hub: statusHub,
+      clock,
+      publicUrl: config.server.publicUrl,
+      freshCooldownSeconds: config.analysis.freshCooldownSeconds,
+    }),
     shares: new ShareService({ db, clock, publicUrl: config.server.publicUrl }),
     /** A worker over this process's database; the caller starts and stops it. */
     createWorker(workerOptions: { id?: string } = {}) {
@@ -124,6 +135,8 @@ export function createServices(options: ServiceOptions) {
         coordinator,
         database,
         logger,
+        clock,
+        timers,
         settings: {
           concurrency: config.worker.concurrency,
           leaseSeconds: config.worker.leaseSeconds,

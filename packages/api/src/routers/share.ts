@@ -2,9 +2,9 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { protectedProcedure, publicProcedure } from "../trpc.js";
 import {
   RevokeResult,
-  RotateResult,
   ShareAnalysisInput,
   SharedVerdict,
+  ShareLink,
   ShareTokenInput,
 } from "./share.schemas.js";
 
@@ -25,6 +25,6 @@ export const shareRouter = {
 
   rotate: protectedProcedure
     .input(ShareAnalysisInput)
-    .output(RotateResult)
+    .output(ShareLink)
     .mutation(({ ctx, input }) => ctx.services.shares.rotate(ctx.user.id, input.analysisId)),
 } satisfies TRPCRouterRecord;

@@ -1,27 +1,12 @@
 import { type Analysis, analyses, type Database } from "@unwrapped/db";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { type AnalysisStatusRow, statusColumns } from "./views.js";
 
 /**
  * The reads of one user's analyses that every request makes, built once as prepared statements: no
  * query building per call, and PostgreSQL plans them once per connection. Each is served by the
  * (user_id, created_at desc, id desc) index or the partial index on active analyses.
  */
-/** The columns an AnalysisStatus needs: polling status never reads the profile or the verdict. */
-const statusColumns = {
-  id: analyses.id,
-  status: analyses.status,
-  stage: analyses.stage,
-  progress: analyses.progress,
-  attempts: analyses.attempts,
-  errorCode: analyses.errorCode,
-  errorMessage: analyses.errorMessage,
-  createdAt: analyses.createdAt,
-  startedAt: analyses.startedAt,
-  completedAt: analyses.completedAt,
-};
-
-export type AnalysisStatusRow = Pick<Analysis, keyof typeof statusColumns>;
-
 export class AnalysisLookups {
   readonly #latestStatus;
   readonly #statusById;
@@ -63,7 +48,7 @@ export class AnalysisLookups {
       .limit(1)
       .prepare("analyses_latest_completed_of_user");
     this.#active = db
-      .select()
+      .select(statusColumns)
       .from(analyses)
       .where(and(eq(analyses.userId, userId), inArray(analyses.status, ["pending", "processing"])))
       .prepare("analyses_active_of_user");
@@ -94,7 +79,7 @@ export class AnalysisLookups {
   }
 
   /** The user's pending or processing analysis (at most one, by the partial unique index). */
-  async active(userId: string): Promise<Analysis | undefined> {
+  async active(userId: string): Promise<AnalysisStatusRow | undefined> {
     return (await this.#active.execute({ userId }))[0];
   }
 }

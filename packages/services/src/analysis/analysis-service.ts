@@ -1,20 +1,29 @@
 import { analyses, type Database } from "@unwrapped/db";
 import { and, desc, eq, lt, or } from "drizzle-orm";
-import { NotFoundError, PreconditionFailedError, ValidationError } from "../errors.js";
-import type { AnalysisQueue, StatusEvent } from "../queue/analysis-queue.js";
+import type { Clock } from "../clock.js";
+import { NotFoundError, PreconditionFailedError, RateLimitedError, ValidationError } from "../errors.js";
+import type { AnalysisQueue } from "../queue/analysis-queue.js";
+import type { StatusEvent } from "../queue/status-event.js";
 import type { HubEvent, StatusHub } from "../queue/status-hub.js";
 import { AnalysisLookups } from "./analysis-lookups.js";
 import {
   type AnalysisResult,
   type AnalysisStatus,
+  type HistoryPage,
+  statusColumns,
   TERMINAL_STATUSES,
   toAnalysisResult,
   toAnalysisStatus,
 } from "./views.js";
 
-export interface HistoryPage {
-  readonly items: readonly AnalysisStatus[];
-  readonly nextCursor: string | null;
+export interface AnalysisServiceDependencies {
+  readonly db: Database;
+  readonly queue: AnalysisQueue;
+  readonly hub: StatusHub;
+  readonly clock: Clock;
+  readonly publicUrl: string;
+  /** Minimum seconds between two analyses a user asks for with `fresh`; 0 for none. */
+  readonly freshCooldownSeconds: number;
 }
 
 /** A status to send to a watcher, with its event id (the row version) for resuming. */
@@ -31,19 +40,41 @@ export class AnalysisService {
   readonly #db: Database;
   readonly #queue: AnalysisQueue;
   readonly #hub: StatusHub;
+  readonly #clock: Clock;
   readonly #publicUrl: string;
+  readonly #freshCooldownSeconds: number;
   readonly #lookups: AnalysisLookups;
 
-  constructor(dependencies: { db: Database; queue: AnalysisQueue; hub: StatusHub; publicUrl: string }) {
+  constructor(dependencies: AnalysisServiceDependencies) {
     this.#db = dependencies.db;
     this.#lookups = new AnalysisLookups(dependencies.db);
     this.#queue = dependencies.queue;
     this.#hub = dependencies.hub;
+    this.#clock = dependencies.clock;
     this.#publicUrl = dependencies.publicUrl;
+    this.#freshCooldownSeconds = dependencies.freshCooldownSeconds;
   }
 
-  begin(userId: string, options: { fresh?: boolean } = {}): Promise<AnalysisStatus> {
-    return this.#queue.begin(userId, options);
+  /**
+   * Idempotent start: the user's active analysis if there is one; else (unless `fresh`) the latest
+   * completed one; else a new pending analysis. `fresh` is allowed once per cooldown. Concurrent calls
+   * converge on one row: the queue creates at most one active analysis per user, and a call that lost
+   * the race returns the winner's.
+   */
+  async begin(userId: string, options: { fresh?: boolean } = {}): Promise<AnalysisStatus> {
+    const active = await this.#lookups.active(userId);
+    if (active) return toAnalysisStatus(active);
+    if (options.fresh) {
+      await this.#enforceFreshCooldown(userId);
+    } else {
+      const completed = await this.#lookups.latestCompleted(userId);
+      if (completed) return toAnalysisStatus(completed);
+    }
+    const created = await this.#queue.enqueue(userId);
+    if (created) return toAnalysisStatus(created);
+    const winner = await this.#lookups.active(userId);
+    if (!winner) throw new Error("An analysis was started concurrently but cannot be found");
+    return toAnalysisStatus(winner);
   }
 
   async status(userId: string, analysisId?: string): Promise<AnalysisStatus> {
@@ -74,7 +105,7 @@ export class AnalysisService {
     const limit = options.limit ?? 20;
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
     const rows = await this.#db
-      .select()
+      .select(statusColumns)
       .from(analyses)
       .where(
         and(
@@ -137,6 +168,21 @@ export class AnalysisService {
       }
     } finally {
       unsubscribe();
+    }
+  }
+
+  async #enforceFreshCooldown(userId: string): Promise<void> {
+    const cooldownMs = this.#freshCooldownSeconds * 1000;
+    if (cooldownMs <= 0) return;
+    const latest = await this.#lookups.status(userId);
+    if (!latest) return;
+    const waitMs = latest.createdAt.getTime() + cooldownMs - this.#clock.now().getTime();
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new RateLimitedError(
+        `You can start a fresh analysis once every ${this.#freshCooldownSeconds} s. Try again in ${seconds} s.`,
+        seconds,
+      );
     }
   }
 

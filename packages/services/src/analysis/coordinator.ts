@@ -1,5 +1,6 @@
 import { isDatabaseUnavailable } from "@unwrapped/db";
 import type { Logger } from "pino";
+import type { Clock, Timers } from "../clock.js";
 import { ReauthorizationRequiredError, UpstreamError } from "../errors.js";
 import type { AnalysisQueue, ClaimedTask } from "../queue/analysis-queue.js";
 import type { Collector } from "./collector.js";
@@ -24,6 +25,9 @@ export interface CoordinatorDependencies {
   readonly judge: Judge;
   readonly persister: Persister;
   readonly logger: Logger;
+  readonly clock: Clock;
+  /** Waits between tries of a write the database could not take. */
+  readonly timers: Timers;
 }
 
 class LeaseLostError extends Error {
@@ -155,13 +159,14 @@ export class Coordinator {
    * sitting out its whole lease. Other errors, and a longer outage, propagate.
    */
   async #persistently(write: () => Promise<boolean>): Promise<boolean> {
-    const deadline = Date.now() + PERSIST_BUDGET_MS;
+    const { clock, timers } = this.#deps;
+    const deadline = clock.now().getTime() + PERSIST_BUDGET_MS;
     for (let delay = 250; ; delay = Math.min(delay * 2, 4_000)) {
       try {
         return await write();
       } catch (error) {
-        if (!isDatabaseUnavailable(error) || Date.now() + delay > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (!isDatabaseUnavailable(error) || clock.now().getTime() + delay > deadline) throw error;
+        await timers.sleep(delay);
       }
     }
   }

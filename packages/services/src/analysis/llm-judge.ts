@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { countWords, DESCRIPTION_WORDS, LABEL_WORDS } from "./rules-judge.js";
-import type { Judge, JudgeContext, TasteProfile, Verdict } from "./types.js";
+import type { Timers } from "../clock.js";
+import type { TasteProfile } from "./taste-profile.js";
+import type { Judge, JudgeContext, Verdict } from "./types.js";
+import { DESCRIPTION_WORDS, LABEL_WORDS, withinWordLimits } from "./word-limits.js";
 
 export interface LlmJudgeSettings {
   /** An OpenAI-compatible API root, e.g. "https://api.openai.com/v1"; `/chat/completions` is appended. */
@@ -17,6 +19,8 @@ export interface LlmJudgeDependencies {
   readonly fallback: Judge;
   readonly logger: { warn(details: object, message: string): void };
   readonly fetch?: typeof fetch;
+  /** The per-request timeout. */
+  readonly timers: Timers;
 }
 
 /** Sampling temperature: high enough for wit, low enough to keep to the JSON format. */
@@ -36,17 +40,15 @@ export const LlmVerdict = z.object({
   label: z
     .string()
     .transform((label) => label.trim().replace(/\s+/g, " ").toUpperCase())
-    .refine((label) => countWords(label) >= LABEL_WORDS.min && countWords(label) <= LABEL_WORDS.max, {
+    .refine((label) => withinWordLimits(label, LABEL_WORDS), {
       message: `must have ${LABEL_WORDS.min}–${LABEL_WORDS.max} words`,
     }),
   description: z
     .string()
     .trim()
-    .refine(
-      (description) =>
-        countWords(description) >= DESCRIPTION_WORDS.min && countWords(description) <= DESCRIPTION_WORDS.max,
-      { message: `must have ${DESCRIPTION_WORDS.min}–${DESCRIPTION_WORDS.max} words` },
-    ),
+    .refine((description) => withinWordLimits(description, DESCRIPTION_WORDS), {
+      message: `must have ${DESCRIPTION_WORDS.min}–${DESCRIPTION_WORDS.max} words`,
+    }),
   criticalAcclaim: Score,
   mainstream: Score,
 });
@@ -71,12 +73,14 @@ export class LlmJudge implements Judge {
   readonly #fallback: Judge;
   readonly #logger: LlmJudgeDependencies["logger"];
   readonly #fetch: typeof fetch;
+  readonly #timers: Timers;
 
   constructor(settings: LlmJudgeSettings, dependencies: LlmJudgeDependencies) {
     this.#settings = settings;
     this.#fallback = dependencies.fallback;
     this.#logger = dependencies.logger;
     this.#fetch = dependencies.fetch ?? ((input, init) => fetch(input, init));
+    this.#timers = dependencies.timers;
   }
 
   async judge(profile: TasteProfile, context: JudgeContext): Promise<Verdict> {
@@ -123,7 +127,7 @@ export class LlmJudge implements Judge {
 
   async #ask(messages: readonly ChatMessage[], cancel: AbortSignal | undefined): Promise<Attempt> {
     const { baseUrl, apiKey, model, timeoutMs } = this.#settings;
-    const timeout = AbortSignal.timeout(timeoutMs);
+    const timeout = this.#timers.timeout(timeoutMs);
     const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
     const headers: Record<string, string> = {
       "content-type": "application/json",

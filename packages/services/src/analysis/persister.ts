@@ -1,13 +1,24 @@
-import { randomToken } from "../crypto/random-token.js";
+import type { JudgeKind } from "@unwrapped/db";
 import type { AnalysisQueue, ClaimedTask } from "../queue/analysis-queue.js";
-import type { TasteProfile, Verdict } from "./types.js";
+import { createShareToken } from "../share/share-token.js";
+import type { TasteProfile } from "./taste-profile.js";
+import type { Verdict } from "./types.js";
 
-/** 24 random bytes: 192 bits, 32 URL-safe characters. */
-export const SHARE_TOKEN_BYTES = 24;
+/** What a completed analysis stores: the verdict, the profile it was made from, and its share token. */
+export interface StoredResult {
+  readonly judge: JudgeKind;
+  readonly profile: TasteProfile;
+  readonly label: string;
+  readonly description: string;
+  readonly criticalAcclaim: number;
+  readonly mainstream: number;
+  readonly shareToken: string;
+}
 
 /**
- * Writes the verdict, the profile and a new share token in one statement, guarded by the lease.
- * Returns false when the lease was lost: the result is dropped, never written twice.
+ * Writes the result of an analysis: the verdict, the profile and a new share token, stored by the
+ * queue's completing transition in one statement, guarded by the lease. Returns false when the lease
+ * was lost: the result is dropped, never written twice.
  */
 export class Persister {
   readonly #queue: AnalysisQueue;
@@ -17,14 +28,18 @@ export class Persister {
   }
 
   save(task: ClaimedTask, profile: TasteProfile, verdict: Verdict): Promise<boolean> {
-    return this.#queue.complete(task, {
-      judge: verdict.judge,
-      profile,
-      label: verdict.label,
-      description: verdict.description,
-      criticalAcclaim: verdict.criticalAcclaim,
-      mainstream: verdict.mainstream,
-      shareToken: randomToken(SHARE_TOKEN_BYTES),
-    });
+    return this.#queue.complete(task, storedResultOf(profile, verdict));
   }
+}
+
+export function storedResultOf(profile: TasteProfile, verdict: Verdict): StoredResult {
+  return {
+    judge: verdict.judge,
+    profile,
+    label: verdict.label,
+    description: verdict.description,
+    criticalAcclaim: verdict.criticalAcclaim,
+    mainstream: verdict.mainstream,
+    shareToken: createShareToken(),
+  };
 }

@@ -1,16 +1,13 @@
 import {
-  type Artist,
   type DecadeShare,
   type GenreShare,
-  type ListeningData,
   METRICS,
   type MetricName,
   type ProfileArtist,
   type ProfileTrack,
   type TasteProfile,
-  TIME_RANGES,
-  type Track,
-} from "./types.js";
+} from "./taste-profile.js";
+import { type Artist, type ListeningData, TIME_RANGES, type Track } from "./types.js";
 
 /** At most this many artists, tracks and genres are kept in the profile. */
 export const PROFILE_LIST_SIZE = 10;

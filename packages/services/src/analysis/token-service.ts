@@ -1,7 +1,7 @@
 import { type Database, type SpotifyCredentials, spotifyCredentials } from "@unwrapped/db";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { saveSpotifyTokens } from "../auth/spotify-credentials.js";
-import type { Clock } from "../clock.js";
+import type { Clock, Timers } from "../clock.js";
 import type { TokenCipher } from "../crypto/token-cipher.js";
 import { ReauthorizationRequiredError, UpstreamError } from "../errors.js";
 import type { SpotifyAccountsClient } from "../spotify/accounts-client.js";
@@ -23,8 +23,8 @@ export interface TokenServiceDependencies {
   readonly cipher: TokenCipher;
   readonly accounts: SpotifyAccountsClient;
   readonly clock: Clock;
-  /** Resolves after `ms` (tests pass a faster one). */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Waits between looks at a refresh another process is making. */
+  readonly timers: Timers;
 }
 
 /**
@@ -42,14 +42,14 @@ export class TokenService {
   readonly #cipher: TokenCipher;
   readonly #accounts: SpotifyAccountsClient;
   readonly #clock: Clock;
-  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #timers: Timers;
 
   constructor(dependencies: TokenServiceDependencies) {
     this.#db = dependencies.db;
     this.#cipher = dependencies.cipher;
     this.#accounts = dependencies.accounts;
     this.#clock = dependencies.clock;
-    this.#sleep = dependencies.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#timers = dependencies.timers;
   }
 
   /**
@@ -84,7 +84,7 @@ export class TokenService {
           retryable: true,
         });
       }
-      await this.#sleep(wait);
+      await this.#timers.sleep(wait);
     }
   }
 

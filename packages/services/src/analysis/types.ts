@@ -1,5 +1,9 @@
+import type { JudgeKind } from "@unwrapped/db";
+import type { TasteProfile } from "./taste-profile.js";
+
 /**
- * The data the analysis pipeline passes between its steps. Spotify responses are parsed (zod) into these
+ * The data the analysis pipeline passes between its steps (the TasteProfile has its own module: it is
+ * also a wire shape). Spotify responses are parsed (zod) into these
  * camelCase shapes at the client boundary; a field Spotify did not send (development-mode apps lose
  * popularity, followers, sometimes genres) is `null`, never a made-up default.
  */
@@ -75,87 +79,6 @@ export interface ListeningData {
   readonly missingSources: readonly SourceName[];
 }
 
-/** Metrics the profiler computes; any of them can be unavailable when Spotify withheld its inputs. */
-export const METRICS = [
-  "topGenres",
-  "averagePopularity",
-  "weightedPopularity",
-  "obscurity",
-  "artistLoyalty",
-  "genreDiversity",
-  "decades",
-  "explicitShare",
-] as const;
-export type MetricName = (typeof METRICS)[number];
-
-export interface GenreShare {
-  readonly genre: string;
-  /** Share of genre weight, 0..1; the shares of all genres sum to 1. */
-  readonly share: number;
-}
-
-export interface DecadeShare {
-  /** The decade's first year: 1990 for the 1990s. */
-  readonly decade: number;
-  readonly share: number;
-}
-
-export interface ProfileArtist {
-  readonly id: string;
-  readonly name: string;
-  readonly genres: readonly string[];
-  readonly popularity: number | null;
-  readonly imageUrl: string | null;
-}
-
-export interface ProfileTrack {
-  readonly id: string;
-  readonly name: string;
-  readonly artists: readonly string[];
-  readonly releaseYear: number | null;
-}
-
-/**
- * The listener's taste in numbers: plain JSON (stored in `analyses.profile`, returned to clients).
- * A metric is null exactly when it is listed in `unavailableMetrics`.
- */
-export interface TasteProfile {
-  readonly version: 1;
-  readonly counts: {
-    /** Distinct artists across the top-artist lists. */
-    readonly artists: number;
-    /** Distinct tracks across the top-track lists. */
-    readonly tracks: number;
-    readonly recentPlays: number;
-    /** Distinct artists in recent plays. */
-    readonly recentArtists: number;
-  };
-  /** The listener's most characteristic artists, best first (at most 10). */
-  readonly topArtists: readonly ProfileArtist[];
-  /** The listener's most characteristic tracks, best first (at most 10). */
-  readonly topTracks: readonly ProfileTrack[];
-  /** Best first, at most 10; shares are over all genres, so they may sum to less than 1 here. */
-  readonly topGenres: readonly GenreShare[] | null;
-  /** Mean artist and track popularity, 0..100. */
-  readonly averagePopularity: number | null;
-  /** Rank-weighted popularity, 0..100 (higher-ranked items count more). */
-  readonly weightedPopularity: number | null;
-  /** 0..1, 1 = entirely unknown artists. */
-  readonly obscurity: number | null;
-  /** 0..1, how much of the all-time top artists are still in the last month's top. */
-  readonly artistLoyalty: number | null;
-  /** 0..1, normalised Shannon entropy of the genre distribution. */
-  readonly genreDiversity: number | null;
-  /** Release decades of the listener's tracks, oldest first; shares sum to 1. */
-  readonly decades: readonly DecadeShare[] | null;
-  /** 0..1 share of tracks marked explicit. */
-  readonly explicitShare: number | null;
-  readonly missingSources: readonly SourceName[];
-  readonly unavailableMetrics: readonly MetricName[];
-  /** false for a listener with too little data for a real verdict (a new account). */
-  readonly enoughData: boolean;
-}
-
 export interface Verdict {
   /** 2–4 upper-case words. */
   readonly label: string;
@@ -165,7 +88,7 @@ export interface Verdict {
   readonly criticalAcclaim: number;
   /** 0..1, 1 = chart-topping. */
   readonly mainstream: number;
-  readonly judge: "llm" | "rules";
+  readonly judge: JudgeKind;
 }
 
 export interface JudgeContext {

@@ -1,78 +1,71 @@
-import type { Analysis, AnalysisStageValue, AnalysisStatusValue } from "@unwrapped/db";
-import type { DecadeShare, GenreShare, TasteProfile } from "./types.js";
+import { type Analysis, analyses, analysisStage, analysisStatus, judgeKind } from "@unwrapped/db";
+import { z } from "zod";
+import { shareUrlFor } from "../share/share-token.js";
+import { Share, TasteProfile } from "./taste-profile.js";
 
-/** AnalysisStatus of API.md. */
-export interface AnalysisStatus {
-  readonly analysisId: string;
-  readonly status: AnalysisStatusValue;
-  readonly stage: AnalysisStageValue;
-  readonly progress: number;
-  readonly attempts: number;
-  readonly error: { readonly code: string; readonly message: string } | null;
-  readonly createdAt: Date;
-  readonly startedAt: Date | null;
-  readonly completedAt: Date | null;
-}
+/**
+ * What clients see of an analysis: the one definition of each shape (the routers validate their output
+ * with these schemas, the client's types are inferred from them), and the mappings from a row.
+ */
 
-/** AnalysisResult of API.md. `shareToken`/`shareUrl` are null while sharing is revoked. */
-export interface AnalysisResult {
-  readonly analysisId: string;
-  readonly label: string;
-  readonly description: string;
-  readonly criticalAcclaim: number;
-  readonly mainstream: number;
-  readonly judge: "llm" | "rules";
-  readonly profile: TasteProfile;
-  readonly shareToken: string | null;
-  readonly shareUrl: string | null;
-  readonly analyzedAt: Date;
-}
+export const AnalysisStatus = z.object({
+  analysisId: z.uuid(),
+  status: z.enum(analysisStatus.enumValues),
+  stage: z.enum(analysisStage.enumValues),
+  progress: z.number().min(0).max(1),
+  attempts: z.number().int().min(0),
+  /** Why the analysis failed, or why it is waiting to be retried. */
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  createdAt: z.date(),
+  startedAt: z.date().nullable(),
+  completedAt: z.date().nullable(),
+});
+export type AnalysisStatus = z.infer<typeof AnalysisStatus>;
 
-/** What a share link shows: nothing that identifies the account beyond its display name. */
-export interface PublicProfile {
-  readonly topGenres: readonly GenreShare[] | null;
-  readonly topArtists: readonly {
-    readonly name: string;
-    readonly genres: readonly string[];
-    readonly imageUrl: string | null;
-  }[];
-  readonly topTracks: readonly { readonly name: string; readonly artists: readonly string[] }[];
-  readonly decades: readonly DecadeShare[] | null;
-  readonly averagePopularity: number | null;
-  readonly obscurity: number | null;
-  readonly artistLoyalty: number | null;
-  readonly genreDiversity: number | null;
-  readonly explicitShare: number | null;
-  readonly counts: TasteProfile["counts"];
-}
+export const AnalysisResult = z.object({
+  analysisId: z.uuid(),
+  label: z.string(),
+  description: z.string(),
+  criticalAcclaim: Share,
+  mainstream: Share,
+  judge: z.enum(judgeKind.enumValues),
+  profile: TasteProfile,
+  /** null while sharing is revoked (share.rotate makes a new link). */
+  shareToken: z.string().nullable(),
+  shareUrl: z.string().nullable(),
+  analyzedAt: z.date(),
+});
+export type AnalysisResult = z.infer<typeof AnalysisResult>;
 
-export interface SharedVerdict {
-  readonly label: string;
-  readonly description: string;
-  readonly criticalAcclaim: number;
-  readonly mainstream: number;
-  readonly profile: PublicProfile;
-  readonly displayName: string | null;
-  readonly analyzedAt: Date;
-}
+export const HistoryPage = z.object({
+  items: z.array(AnalysisStatus).readonly(),
+  nextCursor: z.string().nullable(),
+});
+export type HistoryPage = z.infer<typeof HistoryPage>;
 
-export const TERMINAL_STATUSES: readonly AnalysisStatusValue[] = ["completed", "failed"];
+export const TERMINAL_STATUSES: readonly AnalysisStatus["status"][] = ["completed", "failed"];
 
-type StatusColumns = Pick<
-  Analysis,
-  | "id"
-  | "status"
-  | "stage"
-  | "progress"
-  | "attempts"
-  | "errorCode"
-  | "errorMessage"
-  | "createdAt"
-  | "startedAt"
-  | "completedAt"
->;
+/**
+ * The columns an AnalysisStatus is made from: the one list that the status lookups select, the queue's
+ * transitions return, and their NOTIFY payload carries. Polling status never reads the profile or the
+ * verdict.
+ */
+export const statusColumns = {
+  id: analyses.id,
+  status: analyses.status,
+  stage: analyses.stage,
+  progress: analyses.progress,
+  attempts: analyses.attempts,
+  errorCode: analyses.errorCode,
+  errorMessage: analyses.errorMessage,
+  createdAt: analyses.createdAt,
+  startedAt: analyses.startedAt,
+  completedAt: analyses.completedAt,
+};
 
-export function toAnalysisStatus(row: StatusColumns): AnalysisStatus {
+export type AnalysisStatusRow = Pick<Analysis, keyof typeof statusColumns>;
+
+export function toAnalysisStatus(row: AnalysisStatusRow): AnalysisStatus {
   return {
     analysisId: row.id,
     status: row.status,
@@ -88,10 +81,6 @@ export function toAnalysisStatus(row: StatusColumns): AnalysisStatus {
   };
 }
 
-export function shareUrlFor(publicUrl: string, token: string): string {
-  return `${publicUrl}/s/${token}`;
-}
-
 export function toAnalysisResult(row: Analysis, publicUrl: string): AnalysisResult {
   const shared = row.shareToken !== null && row.shareRevokedAt === null;
   return {
@@ -105,24 +94,5 @@ export function toAnalysisResult(row: Analysis, publicUrl: string): AnalysisResu
     shareToken: shared ? row.shareToken : null,
     shareUrl: shared && row.shareToken ? shareUrlFor(publicUrl, row.shareToken) : null,
     analyzedAt: row.completedAt ?? row.createdAt,
-  };
-}
-
-export function toPublicProfile(profile: TasteProfile): PublicProfile {
-  return {
-    topGenres: profile.topGenres,
-    topArtists: profile.topArtists.map((artist) => ({
-      name: artist.name,
-      genres: artist.genres,
-      imageUrl: artist.imageUrl,
-    })),
-    topTracks: profile.topTracks.map((track) => ({ name: track.name, artists: track.artists })),
-    decades: profile.decades,
-    averagePopularity: profile.averagePopularity,
-    obscurity: profile.obscurity,
-    artistLoyalty: profile.artistLoyalty,
-    genreDiversity: profile.genreDiversity,
-    explicitShare: profile.explicitShare,
-    counts: profile.counts,
   };
 }

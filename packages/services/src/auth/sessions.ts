@@ -1,18 +1,21 @@
 import { randomUUID } from "node:crypto";
 import { type Database, loginCodes, sessions, users } from "@unwrapped/db";
 import { and, eq, gt, isNull } from "drizzle-orm";
+import { z } from "zod";
 import { addSeconds, type Clock } from "../clock.js";
 import { hashToken, randomToken } from "../crypto/random-token.js";
 import { UnauthenticatedError } from "../errors.js";
 import type { AccessTokens } from "./access-tokens.js";
-import { type PublicUser, toPublicUser } from "./users.js";
+import { toUser, User } from "./users.js";
 
-export interface SessionTokens {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  readonly accessTokenExpiresAt: Date;
-  readonly user: PublicUser;
-}
+/** What signing in and refreshing hand the client. */
+export const SessionTokens = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  accessTokenExpiresAt: z.date(),
+  user: User,
+});
+export type SessionTokens = z.infer<typeof SessionTokens>;
 
 export const LOGIN_CODE_TTL_SECONDS = 60;
 
@@ -155,7 +158,7 @@ export class SessionService {
       accessToken: access.token,
       refreshToken,
       accessTokenExpiresAt: access.expiresAt,
-      user: toPublicUser(user),
+      user: toUser(user),
     };
   }
 }

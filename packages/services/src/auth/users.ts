@@ -1,31 +1,38 @@
 import { type Database, spotifyCredentials, users } from "@unwrapped/db";
 import { desc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Clock } from "../clock.js";
 import { UnauthenticatedError } from "../errors.js";
 import type { SpotifyProfile } from "../spotify/web-api-schemas.js";
 
-/** The user as API.md shows it. */
-export interface PublicUser {
-  readonly id: string;
-  readonly spotifyId: string;
-  readonly displayName: string | null;
-  readonly email: string | null;
-  readonly country: string | null;
-  readonly imageUrl: string | null;
-  readonly createdAt: Date;
-}
+/** A user as clients see them: the signed-in user's own details, never another's. */
+export const User = z.object({
+  id: z.uuid(),
+  spotifyId: z.string(),
+  displayName: z.string().nullable(),
+  email: z.string().nullable(),
+  country: z.string().nullable(),
+  imageUrl: z.string().nullable(),
+  createdAt: z.date(),
+});
+export type User = z.infer<typeof User>;
 
-export interface SpotifyConnection {
-  /** We hold Spotify tokens for the user. */
-  readonly connected: boolean;
-  /** Spotify refused the refresh token, or it is past its six-month lifetime: sign in again. */
-  readonly reauthorizationRequired: boolean;
-}
+export const SpotifyConnection = z.object({
+  /** We hold Spotify tokens for this user. */
+  connected: z.boolean(),
+  /** Spotify no longer accepts them (expired after six months, or revoked): sign in again. */
+  reauthorizationRequired: z.boolean(),
+});
+export type SpotifyConnection = z.infer<typeof SpotifyConnection>;
+
+/** The signed-in user and the state of their Spotify connection (auth.me). */
+export const Me = User.extend({ spotify: SpotifyConnection });
+export type Me = z.infer<typeof Me>;
 
 /** Spotify refresh tokens expire six months after the user's consent; refreshing does not extend them. */
 export const SPOTIFY_REFRESH_TOKEN_LIFETIME_MS = 182 * 24 * 60 * 60 * 1000;
 
-export function toPublicUser(row: typeof users.$inferSelect): PublicUser {
+export function toUser(row: typeof users.$inferSelect): User {
   return {
     id: row.id,
     spotifyId: row.spotifyId,
@@ -91,11 +98,7 @@ export async function upsertUserFromProfile(db: Database, profile: SpotifyProfil
   return row;
 }
 
-export async function findUserWithConnection(
-  db: Database,
-  userId: string,
-  clock: Clock,
-): Promise<PublicUser & { spotify: SpotifyConnection }> {
+export async function findUserWithConnection(db: Database, userId: string, clock: Clock): Promise<Me> {
   const [row] = await db
     .select({
       user: users,
@@ -111,7 +114,7 @@ export async function findUserWithConnection(
     row.consentedAt !== null &&
     clock.now().getTime() - row.consentedAt.getTime() >= SPOTIFY_REFRESH_TOKEN_LIFETIME_MS;
   return {
-    ...toPublicUser(row.user),
+    ...toUser(row.user),
     spotify: {
       connected,
       reauthorizationRequired: connected && (row.reauthorizationRequiredAt !== null || expired),

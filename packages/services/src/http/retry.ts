@@ -1,3 +1,4 @@
+import { type Clock, systemClock, systemTimers, type Timers } from "../clock.js";
 import { UpstreamError } from "../errors.js";
 
 export interface RetryPolicy {
@@ -22,32 +23,20 @@ export const defaultRetryPolicy: RetryPolicy = {
 
 export interface HttpDependencies {
   readonly fetch: typeof fetch;
-  /** Resolves after `ms`; rejects early if the signal aborts. */
-  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Reads Retry-After dates. */
+  readonly clock: Clock;
+  /** Backoff waits and per-request timeouts. */
+  readonly timers: Timers;
   /** [0, 1): the jitter source, fixed in tests. */
   readonly random: () => number;
 }
 
 export const defaultHttpDependencies: HttpDependencies = {
   fetch: (input, init) => fetch(input, init),
-  sleep,
+  clock: systemClock,
+  timers: systemTimers,
   random: Math.random,
 };
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /** "Full jitter" exponential backoff (AWS architecture blog): spreads retries of many clients apart. */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number): number {
@@ -56,12 +45,12 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
 }
 
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(header: string | null, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(header: string | null, now: Date): number | undefined {
   if (header === null || header.trim() === "") return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
 }
 
 export interface RequestOptions {
@@ -89,12 +78,12 @@ export async function fetchWithRetry(
     if (attempt > 1 && lastError) {
       const wait =
         lastError.status === 429 && lastError.retryAfterMs !== undefined ? lastError.retryAfterMs : undefined;
-      await dependencies.sleep(
+      await dependencies.timers.sleep(
         wait ?? backoffDelay(attempt - 1, policy, dependencies.random),
         options.signal,
       );
     }
-    const timeout = AbortSignal.timeout(policy.timeoutMs);
+    const timeout = dependencies.timers.timeout(policy.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let response: Response;
     try {
@@ -111,7 +100,7 @@ export async function fetchWithRetry(
       continue;
     }
     if (response.status === 429) {
-      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), dependencies.clock.now());
       await response.body?.cancel();
       lastError = new UpstreamError(`${options.description} is rate limited by Spotify`, {
         retryable: true,

@@ -1,16 +1,14 @@
 import { analyses, type Database, rowsOf } from "@unwrapped/db";
 import { and, eq, sql } from "drizzle-orm";
-import { AnalysisLookups } from "../analysis/analysis-lookups.js";
-import { type AnalysisStatus, toAnalysisStatus } from "../analysis/views.js";
+import type { StoredResult } from "../analysis/persister.js";
+import { type AnalysisStatusRow, statusColumns } from "../analysis/views.js";
 import type { Clock } from "../clock.js";
-import { RateLimitedError } from "../errors.js";
 import { QUEUE_CHANNEL, STATUS_CHANNEL } from "./channels.js";
+import { type StatusEvent, statusEventPayload, statusEventReturning } from "./status-event.js";
 
 export interface QueueSettings {
   readonly leaseSeconds: number;
   readonly maxAttempts: number;
-  /** Minimum seconds between two analyses a user asks for with `fresh`. */
-  readonly freshCooldownSeconds: number;
   /** Backoff before retry n is a random delay in [base·2^(n-1)/2, base·2^(n-1)], capped. */
   readonly retryBaseSeconds?: number;
   readonly retryMaxSeconds?: number;
@@ -27,85 +25,17 @@ export interface ClaimedTask {
   readonly leaseToken: string;
 }
 
-/** AnalysisStatus plus the row's version: the event id watchers resume from. */
-export interface StatusEvent extends AnalysisStatus {
-  readonly userId: string;
-  readonly version: number;
-}
-
 export interface TaskError {
   readonly code: string;
   readonly message: string;
 }
 
-/** What an UPDATE returns for statusEventJson: never the profile or the verdict text. */
-const statusEventColumns = sql.raw(
-  [
-    "id",
-    "user_id",
-    "status",
-    "stage",
-    "progress",
-    "attempts",
-    "version",
-    "error_code",
-    "error_message",
-    "created_at",
-    "started_at",
-    "completed_at",
-  ]
-    .map((column) => `analyses.${column}`)
-    .join(", "),
-);
-
 /** How often claiming also fails tasks abandoned by workers that kept dying (a cheap, rare sweep). */
 const ABANDONED_SWEEP_INTERVAL_MS = 5_000;
-
-/** SQL building the NOTIFY payload from a just-updated analyses row (aliased `updated`). */
-const statusEventJson = sql.raw(`json_build_object(
-  'analysisId', updated.id, 'userId', updated.user_id, 'status', updated.status, 'stage', updated.stage,
-  'progress', updated.progress, 'attempts', updated.attempts, 'version', updated.version,
-  'errorCode', updated.error_code, 'errorMessage', updated.error_message,
-  'createdAt', updated.created_at, 'startedAt', updated.started_at, 'completedAt', updated.completed_at)::text`);
-
-interface StatusEventJson {
-  analysisId: string;
-  userId: string;
-  status: StatusEvent["status"];
-  stage: StatusEvent["stage"];
-  progress: number;
-  attempts: number;
-  version: number;
-  errorCode: string | null;
-  errorMessage: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-}
 
 /** Dates go into raw SQL as ISO strings: drizzle's postgres.js driver passes parameters through as text. */
 function iso(date: Date): string {
   return date.toISOString();
-}
-
-export function parseStatusEvent(payload: string): StatusEvent {
-  const json = JSON.parse(payload) as StatusEventJson;
-  return {
-    ...toAnalysisStatus({
-      id: json.analysisId,
-      status: json.status,
-      stage: json.stage,
-      progress: json.progress,
-      attempts: json.attempts,
-      errorCode: json.errorCode,
-      errorMessage: json.errorMessage,
-      createdAt: new Date(json.createdAt),
-      startedAt: json.startedAt ? new Date(json.startedAt) : null,
-      completedAt: json.completedAt ? new Date(json.completedAt) : null,
-    }),
-    userId: json.userId,
-    version: json.version,
-  };
 }
 
 /**
@@ -119,31 +49,21 @@ export class AnalysisQueue {
   readonly #clock: Clock;
   readonly #settings: Required<QueueSettings>;
   readonly #random: () => number;
-  readonly #lookups: AnalysisLookups;
   #lastAbandonedSweep = Number.NEGATIVE_INFINITY;
 
   constructor(dependencies: { db: Database; clock: Clock; settings: QueueSettings; random?: () => number }) {
     this.#db = dependencies.db;
-    this.#lookups = new AnalysisLookups(dependencies.db);
     this.#clock = dependencies.clock;
     this.#settings = { retryBaseSeconds: 5, retryMaxSeconds: 300, ...dependencies.settings };
     this.#random = dependencies.random ?? Math.random;
   }
 
   /**
-   * Idempotent start: the user's active analysis if there is one; else (unless `fresh`) the latest
-   * completed one; else a new pending analysis. Concurrent calls converge on one row because the partial
-   * unique index admits a single pending-or-processing analysis per user.
+   * Queues a new pending analysis for the user and wakes idle workers. Undefined when the user already
+   * has an active one: the partial unique index admits a single pending-or-processing analysis per user,
+   * so concurrent calls create one row. Whether to queue at all is AnalysisService's decision.
    */
-  async begin(userId: string, options: { fresh?: boolean } = {}): Promise<AnalysisStatus> {
-    const active = await this.#lookups.active(userId);
-    if (active) return toAnalysisStatus(active);
-    if (!options.fresh) {
-      const completed = await this.#lookups.latestCompleted(userId);
-      if (completed) return toAnalysisStatus(completed);
-    } else {
-      await this.#enforceFreshCooldown(userId);
-    }
+  async enqueue(userId: string): Promise<AnalysisStatusRow | undefined> {
     const now = this.#clock.now();
     const [created] = await this.#db
       .insert(analyses)
@@ -158,14 +78,9 @@ export class AnalysisQueue {
         target: analyses.userId,
         where: sql`status in ('pending', 'processing')`,
       })
-      .returning();
-    if (created) {
-      await this.#db.execute(sql`select pg_notify(${QUEUE_CHANNEL}, ${created.id})`);
-      return toAnalysisStatus(created);
-    }
-    const winner = await this.#lookups.active(userId);
-    if (!winner) throw new Error("An analysis was started concurrently but cannot be found");
-    return toAnalysisStatus(winner);
+      .returning(statusColumns);
+    if (created) await this.#db.execute(sql`select pg_notify(${QUEUE_CHANNEL}, ${created.id})`);
+    return created;
   }
 
   /**
@@ -195,11 +110,11 @@ export class AnalysisQueue {
           started_at = coalesce(started_at, ${iso(now)}::timestamptz), error_code = null, error_message = null,
           version = version + 1, updated_at = ${iso(now)}::timestamptz
         from candidates where analyses.id = candidates.id
-        returning ${statusEventColumns}, analyses.max_attempts, analyses.lease_token
+        returning ${statusEventReturning}, analyses.max_attempts, analyses.lease_token
       )
-      select updated.id, updated.user_id, updated.attempts, updated.max_attempts, updated.lease_token,
-        users.display_name, pg_notify(${STATUS_CHANNEL}, ${statusEventJson})
-      from updated join users on users.id = updated.user_id`);
+      select updated.id, updated.attempts, updated.max_attempts, updated.lease_token,
+        users.id as user_id, users.display_name, pg_notify(${STATUS_CHANNEL}, ${statusEventPayload})
+      from updated join users on users.id = updated."userId"`);
     return rowsOf<{
       id: string;
       user_id: string;
@@ -235,22 +150,11 @@ export class AnalysisQueue {
   }
 
   /**
-   * Stores the verdict: completed, with the result and the share token, in one statement (so in one
+   * Completes the task with the result the Persister hands over, in one statement (so in one
    * transaction). False when the lease was lost: the result is dropped and the task stays with its new
    * owner, so it never completes twice.
    */
-  async complete(
-    task: ClaimedTask,
-    result: {
-      judge: "llm" | "rules";
-      profile: unknown;
-      label: string;
-      description: string;
-      criticalAcclaim: number;
-      mainstream: number;
-      shareToken: string;
-    },
-  ): Promise<boolean> {
+  async complete(task: ClaimedTask, result: StoredResult): Promise<boolean> {
     const now = this.#clock.now();
     return this.#transition(
       task,
@@ -340,25 +244,10 @@ export class AnalysisQueue {
       with updated as (
         update analyses set ${assignments}, version = version + 1, updated_at = ${iso(now)}::timestamptz
         where id = ${task.id} and status = 'processing' and lease_token = ${task.leaseToken}
-        returning ${statusEventColumns}
+        returning ${statusEventReturning}
       )
-      select pg_notify(${STATUS_CHANNEL}, ${statusEventJson}) from updated`);
+      select pg_notify(${STATUS_CHANNEL}, ${statusEventPayload}) from updated`);
     return rowsOf(result).length === 1;
-  }
-
-  async #enforceFreshCooldown(userId: string) {
-    const cooldownMs = this.#settings.freshCooldownSeconds * 1000;
-    if (cooldownMs <= 0) return;
-    const latest = await this.#lookups.status(userId);
-    if (!latest) return;
-    const waitMs = latest.createdAt.getTime() + cooldownMs - this.#clock.now().getTime();
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
-      throw new RateLimitedError(
-        `You can start a fresh analysis once every ${this.#settings.freshCooldownSeconds} s. Try again in ${seconds} s.`,
-        seconds,
-      );
-    }
   }
 
   /** Tasks whose worker died on every attempt: fail them rather than retry forever. */
@@ -370,9 +259,9 @@ export class AnalysisQueue {
           completed_at = ${iso(now)}::timestamptz, locked_by = null, lease_token = null, locked_until = null,
           version = version + 1, updated_at = ${iso(now)}::timestamptz
         where status = 'processing' and locked_until < ${iso(now)}::timestamptz and attempts >= max_attempts
-        returning ${statusEventColumns}
+        returning ${statusEventReturning}
       )
-      select pg_notify(${STATUS_CHANNEL}, ${statusEventJson}) from updated`);
+      select pg_notify(${STATUS_CHANNEL}, ${statusEventPayload}) from updated`);
   }
 
   #backoffMs(attempt: number): number {

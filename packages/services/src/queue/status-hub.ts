@@ -1,7 +1,7 @@
 import type { DatabaseHandle, Unlisten } from "@unwrapped/db";
 import type { Logger } from "pino";
-import { parseStatusEvent, type StatusEvent } from "./analysis-queue.js";
 import { STATUS_CHANNEL } from "./channels.js";
+import { parseStatusEvent, type StatusEvent } from "./status-event.js";
 
 /** A status change, or "resync": the connection was re-established and events may have been missed. */
 export type HubEvent = StatusEvent | "resync";

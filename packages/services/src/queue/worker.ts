@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import type { DatabaseHandle, Unlisten } from "@unwrapped/db";
 import type { Logger } from "pino";
 import type { TaskOutcome } from "../analysis/coordinator.js";
+import type { Clock, Timers } from "../clock.js";
 import type { AnalysisQueue, ClaimedTask } from "./analysis-queue.js";
 import { QUEUE_CHANNEL } from "./channels.js";
 
@@ -25,7 +26,6 @@ interface Running {
   readonly task: ClaimedTask;
   readonly controller: AbortController;
   readonly done: Promise<void>;
-  readonly startedAt: number;
 }
 
 /**
@@ -41,12 +41,16 @@ export class Worker {
   readonly #database: DatabaseHandle;
   readonly #logger: Logger;
   readonly #settings: WorkerSettings;
+  readonly #clock: Clock;
+  readonly #timers: Timers;
   readonly #running = new Map<string, Running>();
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: () => void = () => {};
   #unlisten: Unlisten | undefined;
-  #heartbeat: NodeJS.Timeout | undefined;
+  /** Aborted by stop(): ends the heartbeat and any wait of the claim loop. */
+  readonly #stopped = new AbortController();
+  #heartbeat: Promise<void> | undefined;
   readonly #outcomes: Record<TaskOutcome, number> = {
     completed: 0,
     retrying: 0,
@@ -61,6 +65,8 @@ export class Worker {
     database: DatabaseHandle;
     logger: Logger;
     settings: WorkerSettings;
+    clock: Clock;
+    timers: Timers;
     id?: string;
   }) {
     this.#queue = dependencies.queue;
@@ -68,6 +74,8 @@ export class Worker {
     this.#database = dependencies.database;
     this.#logger = dependencies.logger;
     this.#settings = dependencies.settings;
+    this.#clock = dependencies.clock;
+    this.#timers = dependencies.timers;
     this.id = dependencies.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
@@ -85,9 +93,7 @@ export class Worker {
     this.#unlisten = await this.#database.listen(QUEUE_CHANNEL, () => this.#wake(), {
       onSubscribed: () => this.#wake(), // after a reconnect, look for work that was queued meanwhile
     });
-    const interval = Math.max(250, Math.floor((this.#settings.leaseSeconds * 1000) / 3));
-    this.#heartbeat = setInterval(() => void this.#beat(), interval);
-    this.#heartbeat.unref();
+    this.#heartbeat = this.#beatUntilStopped();
     this.#loop = this.#run();
     this.#logger.info({ workerId: this.id, concurrency: this.#settings.concurrency }, "worker started");
   }
@@ -97,23 +103,36 @@ export class Worker {
     this.#stopping = true;
     this.#wake();
     await this.#loop;
-    const graceMs = this.#settings.shutdownGraceSeconds * 1000;
     const finished = Promise.all([...this.#running.values()].map((running) => running.done));
-    const timedOut = await Promise.race([
-      finished.then(() => false),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
-    ]);
-    if (timedOut) {
+    const inTime = await this.#within(this.#settings.shutdownGraceSeconds * 1000, finished);
+    if (!inTime) {
       this.#logger.warn({ running: this.#running.size }, "grace period over: releasing unfinished analyses");
       for (const running of this.#running.values())
         running.controller.abort(new Error("worker shutting down"));
       // Aborted work releases its task at once; a call that ignores the abort is not waited for long:
       // its task comes back when its lease runs out.
-      await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, RELEASE_WAIT_MS).unref())]);
+      await this.#within(RELEASE_WAIT_MS, finished);
     }
-    clearInterval(this.#heartbeat);
+    this.#stopped.abort();
+    await this.#heartbeat;
     await this.#unlisten?.().catch(() => {});
     this.#logger.info({ workerId: this.id, outcomes: this.#outcomes }, "worker stopped");
+  }
+
+  /** Whether `work` settled within `ms`; the timer is cancelled as soon as it does. */
+  async #within(ms: number, work: Promise<unknown>): Promise<boolean> {
+    const timer = new AbortController();
+    try {
+      return await Promise.race([
+        work.then(() => true),
+        this.#timers.sleep(ms, timer.signal).then(
+          () => false,
+          () => false, // cancelled because the work settled first
+        ),
+      ]);
+    } finally {
+      timer.abort();
+    }
   }
 
   async #run(): Promise<void> {
@@ -131,7 +150,7 @@ export class Worker {
           failures = 0;
           if (claimed.length === 0) {
             const due = await this.#queue.nextDueAt();
-            if (due) sleepMs = Math.min(sleepMs, Math.max(10, due.getTime() - Date.now()));
+            if (due) sleepMs = Math.min(sleepMs, Math.max(10, due.getTime() - this.#clock.now().getTime()));
           }
         } catch (error) {
           failures++;
@@ -145,13 +164,13 @@ export class Worker {
       for (const task of claimed) this.#start(task);
       if (this.#stopping) break;
       if (claimed.length > 0 && claimed.length === free) continue; // there may be more waiting
-      await Promise.race([woken, new Promise((resolve) => setTimeout(resolve, sleepMs).unref())]);
+      await this.#within(sleepMs, woken);
     }
   }
 
   #start(task: ClaimedTask): void {
     const controller = new AbortController();
-    const startedAt = performance.now();
+    const startedAt = this.#clock.now().getTime();
     const done = this.#coordinator
       .run(task, controller.signal)
       .catch((error: unknown) => {
@@ -160,7 +179,7 @@ export class Worker {
       })
       .then((outcome) => {
         this.#outcomes[outcome]++;
-        const durationMs = Math.round(performance.now() - startedAt);
+        const durationMs = this.#clock.now().getTime() - startedAt;
         this.#logger.info(
           { analysisId: task.id, attempt: task.attempts, outcome, durationMs },
           "analysis finished",
@@ -170,7 +189,20 @@ export class Worker {
         this.#running.delete(task.id);
         this.#wake();
       });
-    this.#running.set(task.id, { task, controller, done, startedAt });
+    this.#running.set(task.id, { task, controller, done });
+  }
+
+  /** Renews the leases of running tasks every third of the lease, until the worker stops. */
+  async #beatUntilStopped(): Promise<void> {
+    const interval = Math.max(250, Math.floor((this.#settings.leaseSeconds * 1000) / 3));
+    for (;;) {
+      try {
+        await this.#timers.sleep(interval, this.#stopped.signal);
+      } catch {
+        return; // stopped
+      }
+      await this.#beat();
+    }
   }
 
   async #beat(): Promise<void> {

@@ -1,11 +1,10 @@
 import { analyses, type Database, users } from "@unwrapped/db";
 import { and, eq, isNull } from "drizzle-orm";
-import { SHARE_TOKEN_BYTES } from "../analysis/persister.js";
-import type { TasteProfile } from "../analysis/types.js";
-import { type SharedVerdict, shareUrlFor, toPublicProfile } from "../analysis/views.js";
+import type { TasteProfile } from "../analysis/taste-profile.js";
 import type { Clock } from "../clock.js";
-import { randomToken } from "../crypto/random-token.js";
 import { NotFoundError, PreconditionFailedError } from "../errors.js";
+import { createShareToken, shareUrlFor } from "./share-token.js";
+import { type SharedVerdict, type ShareLink, toPublicProfile } from "./shared-verdict.js";
 
 /** Share links: public reads by token, and the owner's revoke and rotate. */
 export class ShareService {
@@ -61,9 +60,9 @@ export class ShareService {
   }
 
   /** A new token for the analysis; the old link stops working. Also re-enables a revoked share. */
-  async rotate(userId: string, analysisId: string): Promise<{ shareToken: string; shareUrl: string }> {
+  async rotate(userId: string, analysisId: string): Promise<ShareLink> {
     await this.#owned(userId, analysisId);
-    const shareToken = randomToken(SHARE_TOKEN_BYTES);
+    const shareToken = createShareToken();
     await this.#db
       .update(analyses)
       .set({ shareToken, shareRevokedAt: null })

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Config, type Environment, loadConfig } from "@unwrapped/config";
 import { type Logger, pino } from "pino";
+import { systemClock, systemTimers } from "../clock.js";
 
 /** Fixed test secrets (never used outside tests). */
 export const TEST_JWT_SECRET = "test-jwt-secret-that-is-long-enough-0123456789";
@@ -70,16 +71,20 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Resolves when `condition` holds, polling; for state other processes change (not for timing). */
+/**
+ * Resolves when `condition` holds, polling; for state other processes change (not for timing). The
+ * timeout only keeps a broken test from hanging: it is real time, so make it generous.
+ */
 export async function eventually<T>(
   condition: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   options: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
 ): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  const deadline = systemClock.now().getTime() + (options.timeoutMs ?? 10_000);
   for (;;) {
     const value = await condition();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(options.message ?? "condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 20));
+    if (systemClock.now().getTime() > deadline)
+      throw new Error(options.message ?? "condition not met in time");
+    await systemTimers.sleep(options.intervalMs ?? 20);
   }
 }

@@ -4,24 +4,121 @@ import type { RunningSandbox } from "@unwrapped/spotify-sandbox";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AnalysisService, type WatchEvent } from "../../src/analysis/analysis-service.js";
-import { ManualClock, systemClock } from "../../src/clock.js";
-import { NotFoundError, PreconditionFailedError, ValidationError } from "../../src/errors.js";
+import { ManualClock, systemClock, systemTimers } from "../../src/clock.js";
+import {
+  NotFoundError,
+  PreconditionFailedError,
+  RateLimitedError,
+  ValidationError,
+} from "../../src/errors.js";
 import { AnalysisQueue, type ClaimedTask } from "../../src/queue/analysis-queue.js";
 import { StatusHub } from "../../src/queue/status-hub.js";
 import { Worker } from "../../src/queue/worker.js";
 import { silentLogger } from "../../src/testing/index.js";
 import { pipeline, testCipher } from "../support/pipeline.js";
 import { connectPersona, startTestSandbox } from "../support/spotify-connection.js";
+import { storedResult } from "../support/stored-result.js";
 import { createUser } from "../support/users.js";
 
-const verdict = {
-  judge: "rules" as const,
-  profile: { version: 1 },
-  label: "TEST LABEL",
-  description: "words",
-  criticalAcclaim: 0.5,
-  mainstream: 0.5,
-};
+const queueSettings = { leaseSeconds: 60, maxAttempts: 3 };
+
+/** A hub for services whose watch a test does not use. */
+const idleHub = { subscribe: async () => () => {} } as unknown as StatusHub;
+
+function serviceFor(
+  db: Parameters<typeof createUser>[0],
+  options: { clock?: ManualClock; freshCooldownSeconds?: number } = {},
+) {
+  const clock = options.clock ?? new ManualClock("2026-11-27T12:00:00Z");
+  const queue = new AnalysisQueue({ db, clock, settings: queueSettings, random: () => 0.5 });
+  return {
+    clock,
+    queue,
+    service: new AnalysisService({
+      db,
+      queue,
+      hub: idleHub,
+      clock,
+      publicUrl: "https://unwrapped.example",
+      freshCooldownSeconds: options.freshCooldownSeconds ?? 0,
+    }),
+  };
+}
+
+async function claimOf(queue: AnalysisQueue, userId: string): Promise<ClaimedTask> {
+  const task = (await queue.claim("worker", 100)).find((claimed) => claimed.userId === userId);
+  if (!task) throw new Error("nothing claimed");
+  return task;
+}
+
+describe("AnalysisService.begin", () => {
+  dbTest("creates one pending analysis and returns it again while it is active", async ({ db }) => {
+    const { service } = serviceFor(db, { freshCooldownSeconds: 60 });
+    const user = await createUser(db);
+    const first = await service.begin(user.id);
+    expect(first).toMatchObject({
+      status: "pending",
+      stage: "queued",
+      progress: 0,
+      attempts: 0,
+      error: null,
+    });
+    const again = await service.begin(user.id, { fresh: true });
+    expect(again.analysisId).toBe(first.analysisId);
+  });
+
+  dbTest("returns the latest completed analysis unless fresh; fresh is rate limited", async ({ db }) => {
+    const { service, queue, clock } = serviceFor(db, { freshCooldownSeconds: 60 });
+    const user = await createUser(db);
+    const started = await service.begin(user.id);
+    expect(await queue.complete(await claimOf(queue, user.id), storedResult())).toBe(true);
+
+    expect((await service.begin(user.id)).analysisId).toBe(started.analysisId);
+    const error = await service.begin(user.id, { fresh: true }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).retryAfterSeconds).toBe(60);
+    expect((error as RateLimitedError).message).toMatch(/Try again in 60 s/);
+
+    clock.advance(59_500);
+    const soon = await service.begin(user.id, { fresh: true }).catch((caught: unknown) => caught);
+    expect((soon as RateLimitedError).retryAfterSeconds).toBe(1); // rounded up, never "0 s"
+
+    clock.advance(1_500);
+    const fresh = await service.begin(user.id, { fresh: true });
+    expect(fresh.analysisId).not.toBe(started.analysisId);
+    expect(fresh.status).toBe("pending");
+  });
+
+  dbTest("creates a new analysis after a failed one", async ({ db }) => {
+    const { service, queue } = serviceFor(db);
+    const user = await createUser(db);
+    await service.begin(user.id);
+    const task = await claimOf(queue, user.id);
+    await queue.fail(task, { code: "SPOTIFY_ERROR", message: "no" });
+    const next = await service.begin(user.id);
+    expect(next.status).toBe("pending");
+    expect(next.analysisId).not.toBe(task.id);
+  });
+
+  describe("with committed data", () => {
+    let handle: DatabaseHandle;
+    beforeAll(async () => {
+      handle = await createIsolatedDatabase();
+    });
+    afterAll(async () => {
+      await handle.close();
+    });
+
+    it("turns 50 concurrent begin calls for one user into one analysis", async () => {
+      const { service } = serviceFor(handle.db);
+      const user = await createUser(handle.db);
+      const results = await Promise.all(Array.from({ length: 50 }, () => service.begin(user.id)));
+      expect(new Set(results.map((result) => result.analysisId)).size).toBe(1);
+      const rows = await handle.db.select().from(analyses).where(eq(analyses.userId, user.id));
+      expect(rows).toHaveLength(1);
+    });
+  });
+});
 
 describe("AnalysisService.watch", () => {
   let sandbox: RunningSandbox;
@@ -41,8 +138,17 @@ describe("AnalysisService.watch", () => {
       database: handle,
       logger: silentLogger,
       settings: { concurrency: 2, leaseSeconds: 30, pollIntervalMs: 1000, shutdownGraceSeconds: 1 },
+      clock: systemClock,
+      timers: systemTimers,
     });
-    service = new AnalysisService({ db: handle.db, queue, hub, publicUrl: "http://127.0.0.1:8000" });
+    service = new AnalysisService({
+      db: handle.db,
+      queue,
+      hub,
+      clock: systemClock,
+      publicUrl: "http://127.0.0.1:8000",
+      freshCooldownSeconds: 0,
+    });
   });
   afterAll(async () => {
     await worker.stop();
@@ -94,13 +200,8 @@ describe("AnalysisService.watch", () => {
 
   it("stops when the watcher goes away", async () => {
     const user = await createUser(handle.db);
-    const queue = new AnalysisQueue({
-      db: handle.db,
-      clock: systemClock,
-      settings: { leaseSeconds: 60, maxAttempts: 3, freshCooldownSeconds: 0 },
-    });
     await worker.stop();
-    const begun = await queue.begin(user.id);
+    const begun = await service.begin(user.id);
     const controller = new AbortController();
     const iterator = service.watch(user.id, { analysisId: begun.analysisId, signal: controller.signal });
     const first = await iterator.next();
@@ -114,12 +215,7 @@ describe("AnalysisService.watch", () => {
   it("refuses another user's analysis with NOT_FOUND", async () => {
     const owner = await createUser(handle.db);
     const stranger = await createUser(handle.db);
-    const queue = new AnalysisQueue({
-      db: handle.db,
-      clock: systemClock,
-      settings: { leaseSeconds: 60, maxAttempts: 3, freshCooldownSeconds: 0 },
-    });
-    const begun = await queue.begin(owner.id);
+    const begun = await service.begin(owner.id);
     await expect(service.watch(stranger.id, { analysisId: begun.analysisId }).next()).rejects.toBeInstanceOf(
       NotFoundError,
     );
@@ -127,45 +223,34 @@ describe("AnalysisService.watch", () => {
 });
 
 describe("AnalysisService reads", () => {
-  function serviceFor(db: Parameters<typeof createUser>[0], clock = new ManualClock("2026-11-27T12:00:00Z")) {
-    const queue = new AnalysisQueue({
-      db,
-      clock,
-      settings: { leaseSeconds: 60, maxAttempts: 3, freshCooldownSeconds: 0 },
-    });
-    const hub = { subscribe: async () => () => {} } as unknown as StatusHub;
-    return {
-      clock,
-      queue,
-      service: new AnalysisService({ db, queue, hub, publicUrl: "https://unwrapped.example" }),
-    };
-  }
-
-  async function complete(queue: AnalysisQueue, userId: string, shareToken: string) {
-    await queue.begin(userId, { fresh: true });
-    const task = (await queue.claim("worker", 100)).find(
-      (claimed) => claimed.userId === userId,
-    ) as ClaimedTask;
-    await queue.complete(task, { ...verdict, shareToken });
+  async function complete(
+    { service, queue }: ReturnType<typeof serviceFor>,
+    userId: string,
+    shareToken: string,
+  ) {
+    await service.begin(userId, { fresh: true });
+    const task = await claimOf(queue, userId);
+    await queue.complete(task, storedResult({ shareToken }));
     return task.id;
   }
 
   dbTest("NOT_FOUND without analyses; PRECONDITION_FAILED while the only one is running", async ({ db }) => {
-    const { service, queue } = serviceFor(db);
+    const { service } = serviceFor(db);
     const user = await createUser(db);
     await expect(service.status(user.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(service.result(user.id)).rejects.toBeInstanceOf(NotFoundError);
-    const begun = await queue.begin(user.id);
+    const begun = await service.begin(user.id);
     await expect(service.result(user.id)).rejects.toBeInstanceOf(PreconditionFailedError);
     await expect(service.result(user.id, begun.analysisId)).rejects.toThrow(/still pending/);
   });
 
   dbTest("result defaults to the latest completed verdict even while a new analysis runs", async ({ db }) => {
-    const { service, queue, clock } = serviceFor(db);
+    const setup = serviceFor(db);
+    const { service, clock } = setup;
     const user = await createUser(db);
-    const firstId = await complete(queue, user.id, "share-token-first-000000");
+    const firstId = await complete(setup, user.id, "share-token-first-000000");
     clock.advance(1000);
-    const running = await queue.begin(user.id, { fresh: true });
+    const running = await service.begin(user.id, { fresh: true });
     const result = await service.result(user.id);
     expect(result.analysisId).toBe(firstId);
     expect(result.shareUrl).toBe("https://unwrapped.example/s/share-token-first-000000");
@@ -173,11 +258,12 @@ describe("AnalysisService reads", () => {
   });
 
   dbTest("pages history newest first with a stable cursor", async ({ db }) => {
-    const { service, queue, clock } = serviceFor(db);
+    const setup = serviceFor(db);
+    const { service, clock } = setup;
     const user = await createUser(db);
     const ids: string[] = [];
     for (let index = 0; index < 5; index++) {
-      ids.push(await complete(queue, user.id, `share-token-history-${index}-0000`));
+      ids.push(await complete(setup, user.id, `share-token-history-${index}-0000`));
       clock.advance(1000);
     }
     const first = await service.history(user.id, { limit: 2 });

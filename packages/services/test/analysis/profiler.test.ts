@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Profiler, releaseYear } from "../../src/analysis/profiler.js";
-import { type ListeningData, METRICS, type TasteProfile } from "../../src/analysis/types.js";
+import { METRICS, type TasteProfile } from "../../src/analysis/taste-profile.js";
+import type { ListeningData } from "../../src/analysis/types.js";
 import {
   ALL_LISTENERS,
   artist,

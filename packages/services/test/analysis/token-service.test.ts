@@ -6,10 +6,11 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TokenService } from "../../src/analysis/token-service.js";
 import { saveSpotifyTokens } from "../../src/auth/spotify-credentials.js";
-import { systemClock } from "../../src/clock.js";
+import { ManualClock, systemClock, systemTimers } from "../../src/clock.js";
 import { TokenCipher } from "../../src/crypto/token-cipher.js";
-import { ReauthorizationRequiredError } from "../../src/errors.js";
-import { connectPersona, startTestSandbox } from "../support/spotify-connection.js";
+import { ReauthorizationRequiredError, UpstreamError } from "../../src/errors.js";
+import { defaultHttpDependencies } from "../../src/http/retry.js";
+import { accountsClientFor, connectPersona, startTestSandbox } from "../support/spotify-connection.js";
 
 const cipher = new TokenCipher(encryptionKeyFrom(Buffer.alloc(32, 5).toString("base64")));
 
@@ -31,31 +32,32 @@ describe("TokenService", () => {
 
   dbTest("returns the stored token while it has more than 5 minutes left", async ({ db }) => {
     const { user, tokens, accounts } = await connectPersona(db, sandbox, cipher, "metalhead");
-    const service = new TokenService({ db, cipher, accounts, clock: systemClock });
+    const service = new TokenService({ db, cipher, accounts, clock: systemClock, timers: systemTimers });
     sandbox.controls.clearRequests();
     expect(await service.accessToken(user.id)).toBe(tokens.accessToken);
     expect(tokenRequests()).toHaveLength(0);
   });
 
   dbTest("refreshes a token expiring within 5 minutes and stores the new one encrypted", async ({ db }) => {
-    const { user, tokens, accounts } = await connectPersona(db, sandbox, cipher, "metalhead");
+    const clock = new ManualClock();
+    const { user, tokens, accounts } = await connectPersona(db, sandbox, cipher, "metalhead", { clock });
     await db
       .update(spotifyCredentials)
-      .set({ accessTokenExpiresAt: new Date(Date.now() + 4 * 60_000) })
+      .set({ accessTokenExpiresAt: new Date(clock.now().getTime() + 4 * 60_000) })
       .where(eq(spotifyCredentials.userId, user.id));
-    const service = new TokenService({ db, cipher, accounts, clock: systemClock });
+    const service = new TokenService({ db, cipher, accounts, clock, timers: clock });
     const fresh = await service.accessToken(user.id);
     expect(fresh).not.toBe(tokens.accessToken);
     const [row] = await db.select().from(spotifyCredentials).where(eq(spotifyCredentials.userId, user.id));
     expect(cipher.decrypt(row?.accessTokenCiphertext ?? "", user.id)).toBe(fresh);
     expect(cipher.decrypt(row?.refreshTokenCiphertext ?? "", user.id)).toBe(tokens.refreshToken); // none sent: kept
-    expect(row?.accessTokenExpiresAt.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+    expect(row?.accessTokenExpiresAt.getTime()).toBe(clock.now().getTime() + 3600_000); // expires_in 3600
   });
 
   dbTest("stores a rotated refresh token", async ({ db }) => {
     const { user, tokens, accounts } = await connectPersona(db, sandbox, cipher, "chart-pop");
     sandbox.controls.setRotateRefreshTokens(true);
-    const service = new TokenService({ db, cipher, accounts, clock: systemClock });
+    const service = new TokenService({ db, cipher, accounts, clock: systemClock, timers: systemTimers });
     await service.accessToken(user.id, { staleToken: tokens.accessToken });
     const [row] = await db.select().from(spotifyCredentials).where(eq(spotifyCredentials.userId, user.id));
     const stored = cipher.decrypt(row?.refreshTokenCiphertext ?? "", user.id);
@@ -67,7 +69,7 @@ describe("TokenService", () => {
   dbTest("marks the credentials for re-consent when Spotify refuses the refresh token", async ({ db }) => {
     const { user, tokens, accounts } = await connectPersona(db, sandbox, cipher, "metalhead");
     sandbox.controls.revokeRefreshTokens();
-    const service = new TokenService({ db, cipher, accounts, clock: systemClock });
+    const service = new TokenService({ db, cipher, accounts, clock: systemClock, timers: systemTimers });
     await expect(service.accessToken(user.id, { staleToken: tokens.accessToken })).rejects.toBeInstanceOf(
       ReauthorizationRequiredError,
     );
@@ -91,61 +93,78 @@ describe("TokenService", () => {
       const { user, accounts } = await connectPersona(handle.db, sandbox, cipher, "hip-hop-head");
       await handle.db
         .update(spotifyCredentials)
-        .set({ accessTokenExpiresAt: new Date(Date.now() + 60_000) })
+        .set({ accessTokenExpiresAt: new Date(systemClock.now().getTime() + 60_000) })
         .where(eq(spotifyCredentials.userId, user.id));
       sandbox.controls.setRotateRefreshTokens(true); // a second refresh with the old token would now fail
       sandbox.controls.clearRequests();
       const services = [1, 2, 3, 4].map(
-        () => new TokenService({ db: handle.db, cipher, accounts, clock: systemClock }),
+        () => new TokenService({ db: handle.db, cipher, accounts, clock: systemClock, timers: systemTimers }),
       );
       const tokens = await Promise.all(services.map((service) => service.accessToken(user.id)));
       expect(new Set(tokens).size).toBe(1);
       expect(tokenRequests()).toHaveLength(1);
     });
 
-    it("keeps no transaction open while Spotify answers the refresh: other queries go on", async () => {
-      const { user, accounts } = await connectPersona(handle.db, sandbox, cipher, "metalhead");
+    it("keeps no transaction open while Spotify answers the refresh: other writes of the row go on", async () => {
+      const clock = new ManualClock();
+      // The accounts client waits out Retry-After on the manual clock: the refresh hangs until it moves.
+      const accounts = accountsClientFor(sandbox, {
+        clock,
+        http: { ...defaultHttpDependencies, clock, timers: clock },
+      });
+      const { user } = await connectPersona(handle.db, sandbox, cipher, "metalhead", { clock, accounts });
       await handle.db
         .update(spotifyCredentials)
-        .set({ accessTokenExpiresAt: new Date(Date.now() - 1000) })
+        .set({ accessTokenExpiresAt: new Date(clock.now().getTime() - 1000) })
         .where(eq(spotifyCredentials.userId, user.id));
-      sandbox.controls.rateLimitNext(1, 1, "accounts"); // the refresh waits a second for Retry-After
-      const service = new TokenService({ db: handle.db, cipher, accounts, clock: systemClock });
-      const refreshing = service.accessToken(user.id);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const started = performance.now();
-      await handle.db.select().from(spotifyCredentials).where(eq(spotifyCredentials.userId, user.id));
-      expect(performance.now() - started).toBeLessThan(300);
+      sandbox.controls.rateLimitNext(1, 1, "accounts");
+      const service = new TokenService({ db: handle.db, cipher, accounts, clock, timers: clock });
+      let settled = false;
+      const refreshing = service.accessToken(user.id).finally(() => {
+        settled = true;
+      });
+      await clock.untilTimer(1000); // Spotify answered 429: the refresh waits a second for Retry-After
+      // A transaction left open across the call would hold the row (and PGlite's only connection).
+      const [written] = await handle.db
+        .update(spotifyCredentials)
+        .set({ updatedAt: clock.now() })
+        .where(eq(spotifyCredentials.userId, user.id))
+        .returning({ userId: spotifyCredentials.userId });
+      expect(written?.userId).toBe(user.id);
+      expect(settled).toBe(false);
+      clock.advance(1000);
       await expect(refreshing).resolves.toMatch(/\w{20}/);
     });
 
     it("waits for another process's refresh and uses its token; takes over a lease its holder left", async () => {
-      const { user, accounts, tokens } = await connectPersona(handle.db, sandbox, cipher, "chart-pop");
+      const clock = new ManualClock();
+      const { user, accounts, tokens } = await connectPersona(handle.db, sandbox, cipher, "chart-pop", {
+        clock,
+      });
       const expire = () =>
         handle.db
           .update(spotifyCredentials)
-          .set({ accessTokenExpiresAt: new Date(Date.now() - 1000) })
+          .set({ accessTokenExpiresAt: new Date(clock.now().getTime() - 1000) })
           .where(eq(spotifyCredentials.userId, user.id));
       await expire();
       await handle.db
         .update(spotifyCredentials)
-        .set({ refreshClaimedUntil: new Date(Date.now() + 60_000) }) // someone else is refreshing
+        .set({ refreshClaimedUntil: new Date(clock.now().getTime() + 60_000) }) // someone else is refreshing
         .where(eq(spotifyCredentials.userId, user.id));
       sandbox.controls.clearRequests();
-      const service = new TokenService({ db: handle.db, cipher, accounts, clock: systemClock });
+      const service = new TokenService({ db: handle.db, cipher, accounts, clock, timers: clock });
       const waiting = service.accessToken(user.id);
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await clock.untilTimer(25); // it found the lease taken and waits before looking again
       const refreshedElsewhere = await accounts.refresh(tokens.refreshToken);
-      await saveSpotifyTokens(handle.db, cipher, systemClock, user.id, refreshedElsewhere, {
-        consented: false,
-      });
+      await saveSpotifyTokens(handle.db, cipher, clock, user.id, refreshedElsewhere, { consented: false });
+      clock.advance(25);
       expect(await waiting).toBe(refreshedElsewhere.accessToken);
       expect(tokenRequests()).toHaveLength(1); // only the other process's
 
       await expire();
       await handle.db
         .update(spotifyCredentials)
-        .set({ refreshClaimedUntil: new Date(Date.now() - 1) }) // its holder died
+        .set({ refreshClaimedUntil: new Date(clock.now().getTime() - 1) }) // its holder died
         .where(eq(spotifyCredentials.userId, user.id));
       const fresh = await service.accessToken(user.id);
       expect(fresh).not.toBe(refreshedElsewhere.accessToken);
@@ -154,6 +173,36 @@ describe("TokenService", () => {
         .from(spotifyCredentials)
         .where(eq(spotifyCredentials.userId, user.id));
       expect(row?.refreshClaimedUntil).toBeNull();
+    });
+
+    it("gives up with a retryable error when another process's refresh takes too long", async () => {
+      const clock = new ManualClock();
+      const { user, accounts } = await connectPersona(handle.db, sandbox, cipher, "metalhead", { clock });
+      await handle.db
+        .update(spotifyCredentials)
+        .set({
+          accessTokenExpiresAt: new Date(clock.now().getTime() - 1000),
+          refreshClaimedUntil: new Date(clock.now().getTime() + 60_000),
+        })
+        .where(eq(spotifyCredentials.userId, user.id));
+      const service = new TokenService({ db: handle.db, cipher, accounts, clock, timers: clock });
+      const waiting = service.accessToken(user.id).catch((error: unknown) => error);
+      let waited = 0;
+      const outcome = await Promise.race([
+        waiting,
+        (async () => {
+          // Each look backs off (25 ms doubling up to 500 ms) until 30 s have passed.
+          while (waited <= 31_000) {
+            await clock.untilTimer();
+            clock.advance(500);
+            waited += 500;
+          }
+          return "still waiting";
+        })(),
+      ]);
+      expect(outcome).toBeInstanceOf(UpstreamError);
+      expect(outcome).toMatchObject({ retryable: true });
+      expect(waited).toBeGreaterThan(30_000);
     });
   });
 });

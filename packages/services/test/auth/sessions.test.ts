@@ -1,13 +1,14 @@
 import { type Database, loginCodes, sessions } from "@unwrapped/db";
 import { dbTest } from "@unwrapped/db/testing";
 import { eq } from "drizzle-orm";
-import { describe, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AccessTokens } from "../../src/auth/access-tokens.js";
-import { SessionService } from "../../src/auth/sessions.js";
+import { SessionService, SessionTokens } from "../../src/auth/sessions.js";
 import { ManualClock } from "../../src/clock.js";
 import { hashToken } from "../../src/crypto/random-token.js";
 import { UnauthenticatedError } from "../../src/errors.js";
 import { createUser } from "../support/users.js";
+import { recordedWireShape, wireShapeOf } from "../support/wire-shapes.js";
 
 function setup(db: Database) {
   const clock = new ManualClock("2026-11-27T12:00:00Z");
@@ -29,12 +30,17 @@ async function refused(promise: Promise<unknown>) {
 }
 
 describe("SessionService", () => {
+  it("hands out tokens in the wire shape of auth.exchange and auth.refresh", () => {
+    expect(wireShapeOf(SessionTokens)).toEqual(recordedWireShape("SessionTokens"));
+  });
+
   dbTest("trades a login code once for a session whose access token names the user", async ({ db }) => {
     const { service, accessTokens } = setup(db);
     const user = await createUser(db);
     const code = await service.createLoginCode(user.id);
     const tokens = await service.exchangeLoginCode(code);
     expect(tokens.user.id).toBe(user.id);
+    expect(SessionTokens.parse(tokens)).toEqual(tokens);
     expect(tokens.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 bits
     const claims = await accessTokens.verify(tokens.accessToken);
     expect(claims.userId).toBe(user.id);

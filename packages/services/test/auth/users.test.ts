@@ -1,10 +1,11 @@
 import { users } from "@unwrapped/db";
 import { dbTest } from "@unwrapped/db/testing";
 import { eq } from "drizzle-orm";
-import { describe, expect } from "vitest";
-import { upsertUserFromProfile } from "../../src/auth/users.js";
+import { describe, expect, it } from "vitest";
+import { findUserWithConnection, Me, upsertUserFromProfile } from "../../src/auth/users.js";
 import { ManualClock } from "../../src/clock.js";
 import type { SpotifyProfile } from "../../src/spotify/web-api-schemas.js";
+import { recordedWireShape, wireShapeOf } from "../support/wire-shapes.js";
 
 function profile(overrides: Partial<SpotifyProfile> = {}): SpotifyProfile {
   return {
@@ -59,5 +60,28 @@ describe("upsertUserFromProfile", () => {
     const without = await upsertUserFromProfile(db, profile({ id: "spotify-user-2" }), clock);
     expect(without.id).toBe(linked.id);
     expect(without.spotifyAccountId).toBe("acc-2");
+  });
+});
+
+describe("Me", () => {
+  it("keeps the wire shape of auth.me", () => {
+    expect(wireShapeOf(Me)).toEqual(recordedWireShape("Me"));
+  });
+
+  dbTest("is what findUserWithConnection returns: no Spotify connection yet", async ({ db }) => {
+    const clock = new ManualClock();
+    const user = await upsertUserFromProfile(db, profile({ accountId: "acc-me" }), clock);
+    const me = await findUserWithConnection(db, user.id, clock);
+    expect(Me.parse(me)).toEqual(me);
+    expect(me).toEqual({
+      id: user.id,
+      spotifyId: "spotify-user-1",
+      displayName: "Ada",
+      email: "ada@example.com",
+      country: "SE",
+      imageUrl: null,
+      createdAt: clock.now(),
+      spotify: { connected: false, reauthorizationRequired: false },
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/clock.js";
 import { UpstreamError } from "../../src/errors.js";
 import {
   backoffDelay,
@@ -8,7 +9,9 @@ import {
   parseRetryAfter,
   readJson,
 } from "../../src/http/retry.js";
+import { eventually } from "../../src/testing/index.js";
 import { destroy, hang, json, raw, startScriptedServer } from "../support/scripted-server.js";
+import { recordingTimers } from "../support/timers.js";
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -16,16 +19,15 @@ afterEach(async () => {
 });
 
 /** Real fetch; sleeps are recorded instead of waited, so tests see exactly what the client waited. */
-function recordingDependencies() {
-  const sleeps: number[] = [];
+function recordingDependencies(clock = new ManualClock()) {
+  const timers = recordingTimers();
   const dependencies: HttpDependencies = {
     fetch: (input, init) => fetch(input, init),
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
+    clock,
+    timers,
     random: () => 0.5,
   };
-  return { sleeps, dependencies };
+  return { sleeps: timers.sleeps, dependencies };
 }
 
 async function serve(...replies: Parameters<typeof startScriptedServer>[0]) {
@@ -77,18 +79,42 @@ describe("fetchWithRetry", () => {
     expect(sleeps).toHaveLength(defaultRetryPolicy.maxAttempts - 1);
   });
 
-  it("times out a request that never answers", async () => {
+  it("reads a Retry-After date against the injected clock", async () => {
+    const clock = new ManualClock("2026-11-27T10:00:00Z");
+    const server = await serve(
+      json(429, {}, { "retry-after": "Fri, 27 Nov 2026 10:00:03 GMT" }),
+      json(200, { ok: 1 }),
+    );
+    const { sleeps, dependencies } = recordingDependencies(clock);
+    const response = await fetchWithRetry(server.url, {}, { description: "test" }, dependencies);
+    expect(response.status).toBe(200);
+    expect(sleeps).toEqual([3000]);
+  });
+
+  it("times out a request that never answers, each attempt on its own", async () => {
     const server = await serve(hang());
-    const { dependencies } = recordingDependencies();
-    const started = performance.now();
-    const error = await fetchWithRetry(
+    const clock = new ManualClock();
+    const dependencies: HttpDependencies = {
+      fetch: (input, init) => fetch(input, init),
+      clock,
+      timers: clock,
+      random: () => 0.5,
+    };
+    const attempt = fetchWithRetry(
       server.url,
       {},
       { description: "slow", policy: { ...defaultRetryPolicy, timeoutMs: 100, maxAttempts: 2 } },
       dependencies,
     ).catch((e) => e);
-    expect(error).toMatchObject({ retryable: true, message: "slow did not answer within 100 ms" });
-    expect(performance.now() - started).toBeLessThan(2_000);
+    // Time moves only here, once each request has reached the server.
+    await eventually(() => server.requests === 1);
+    clock.advance(100); // the first attempt's timeout
+    await clock.untilTimer(100); // the backoff: 0.5 × 200 ms
+    clock.advance(100);
+    await eventually(() => server.requests === 2);
+    clock.advance(100); // the second attempt's timeout
+    expect(await attempt).toMatchObject({ retryable: true, message: "slow did not answer within 100 ms" });
+    expect(server.requests).toBe(2);
   });
 
   it("returns 4xx answers to the caller without retrying", async () => {
@@ -109,11 +135,12 @@ describe("fetchWithRetry", () => {
 
 describe("retry helpers", () => {
   it("parses Retry-After as seconds or as an HTTP date", () => {
-    expect(parseRetryAfter("3")).toBe(3000);
-    expect(parseRetryAfter(null)).toBeUndefined();
-    expect(parseRetryAfter("soon")).toBeUndefined();
-    const now = Date.parse("2026-11-27T10:00:00Z");
+    const now = new Date("2026-11-27T10:00:00Z");
+    expect(parseRetryAfter("3", now)).toBe(3000);
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+    expect(parseRetryAfter("soon", now)).toBeUndefined();
     expect(parseRetryAfter("Fri, 27 Nov 2026 10:00:05 GMT", now)).toBe(5000);
+    expect(parseRetryAfter("Fri, 27 Nov 2026 09:59:00 GMT", now)).toBe(0); // in the past: retry now
   });
 
   it("caps the backoff ceiling", () => {

@@ -1,33 +1,50 @@
 import { analyses, type Database, type DatabaseHandle } from "@unwrapped/db";
 import { createIsolatedDatabase, dbTest } from "@unwrapped/db/testing";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { RateLimitedError } from "../../src/errors.js";
-import {
-  AnalysisQueue,
-  type ClaimedTask,
-  parseStatusEvent,
-  type StatusEvent,
-} from "../../src/queue/analysis-queue.js";
+import { AnalysisQueue, type ClaimedTask } from "../../src/queue/analysis-queue.js";
 import { QUEUE_CHANNEL, STATUS_CHANNEL } from "../../src/queue/channels.js";
+import { parseStatusEvent, type StatusEvent } from "../../src/queue/status-event.js";
+import { storedResult } from "../support/stored-result.js";
 import { createUser } from "../support/users.js";
 
-const settings = { leaseSeconds: 60, maxAttempts: 3, freshCooldownSeconds: 60 };
+const settings = { leaseSeconds: 60, maxAttempts: 3 };
 
 function queueFor(db: Database, clock = new ManualClock("2026-11-27T12:00:00Z")) {
   return { clock, queue: new AnalysisQueue({ db, clock, settings, random: () => 0.5 }) };
 }
 
-const verdict = {
-  judge: "rules" as const,
-  profile: { version: 1 },
-  label: "TEST LABEL",
-  description: "words",
-  criticalAcclaim: 0.5,
-  mainstream: 0.5,
-  shareToken: "share-token-0123456789abcdef",
-};
+const verdict = storedResult();
+
+/** Queues an analysis for a new user; its id. */
+async function enqueueFor(queue: AnalysisQueue, db: Database) {
+  const user = await createUser(db);
+  const created = await queue.enqueue(user.id);
+  if (!created) throw new Error("nothing queued");
+  return { user, analysisId: created.id };
+}
+
+/** Collects a channel's payloads; `until` resolves once the condition holds, however long that takes. */
+async function listenTo(handle: DatabaseHandle, channel: string) {
+  const payloads: string[] = [];
+  let check = () => {};
+  const unlisten = await handle.listen(channel, (payload) => {
+    payloads.push(payload);
+    check();
+  });
+  return {
+    payloads,
+    unlisten,
+    until: (condition: () => boolean) =>
+      new Promise<void>((resolve) => {
+        check = () => {
+          if (condition()) resolve();
+        };
+        check();
+      }),
+  };
+}
 
 async function row(db: Database, id: string) {
   const [found] = await db.select().from(analyses).where(eq(analyses.id, id));
@@ -35,58 +52,27 @@ async function row(db: Database, id: string) {
   return found;
 }
 
-describe("AnalysisQueue.begin", () => {
-  dbTest("creates one pending analysis and returns it again while it is active", async ({ db }) => {
-    const { queue } = queueFor(db);
-    const user = await createUser(db);
-    const first = await queue.begin(user.id);
-    expect(first).toMatchObject({
-      status: "pending",
-      stage: "queued",
-      progress: 0,
-      attempts: 0,
-      error: null,
-    });
-    const again = await queue.begin(user.id, { fresh: true });
-    expect(again.analysisId).toBe(first.analysisId);
-  });
-
-  dbTest("returns the latest completed analysis unless fresh; fresh is rate limited", async ({ db }) => {
+describe("AnalysisQueue.enqueue", () => {
+  dbTest("queues a pending analysis due now, and none while the user has an active one", async ({ db }) => {
     const { queue, clock } = queueFor(db);
     const user = await createUser(db);
-    const started = await queue.begin(user.id);
-    const [task] = await queue.claim("worker-1", 1);
-    expect(await queue.complete(task as ClaimedTask, verdict)).toBe(true);
+    const created = await queue.enqueue(user.id);
+    expect(created).toMatchObject({ status: "pending", stage: "queued", progress: 0, attempts: 0 });
+    const stored = await row(db, created?.id ?? "");
+    expect(stored).toMatchObject({ maxAttempts: 3, runAfter: clock.now(), createdAt: clock.now() });
+    expect(await queue.enqueue(user.id)).toBeUndefined();
 
-    expect((await queue.begin(user.id)).analysisId).toBe(started.analysisId);
-    const error = await queue.begin(user.id, { fresh: true }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(RateLimitedError);
-    expect((error as RateLimitedError).retryAfterSeconds).toBe(60);
-    expect((error as RateLimitedError).message).toMatch(/Try again in 60 s/);
-
-    clock.advance(61_000);
-    const fresh = await queue.begin(user.id, { fresh: true });
-    expect(fresh.analysisId).not.toBe(started.analysisId);
-    expect(fresh.status).toBe("pending");
-  });
-
-  dbTest("creates a new analysis after a failed one", async ({ db }) => {
-    const { queue } = queueFor(db);
-    const user = await createUser(db);
-    await queue.begin(user.id);
-    const [task] = await queue.claim("worker-1", 1);
-    await queue.fail(task as ClaimedTask, { code: "SPOTIFY_ERROR", message: "no" });
-    const next = await queue.begin(user.id);
-    expect(next.status).toBe("pending");
-    expect(next.analysisId).not.toBe(task?.id);
+    const [task] = (await queue.claim("worker-1", 1)) as [ClaimedTask];
+    expect(await queue.enqueue(user.id)).toBeUndefined(); // processing is active too
+    await queue.complete(task, verdict);
+    expect((await queue.enqueue(user.id))?.id).not.toBe(task.id);
   });
 });
 
 describe("AnalysisQueue leases", () => {
   dbTest("claims with a lease and a fresh token per claim; only due tasks are claimed", async ({ db }) => {
     const { queue, clock } = queueFor(db);
-    const user = await createUser(db);
-    const begun = await queue.begin(user.id);
+    const begun = await enqueueFor(queue, db);
     const [task] = await queue.claim("worker-1", 5);
     expect(task).toMatchObject({ id: begun.analysisId, attempts: 1, maxAttempts: 3 });
     const claimed = await row(db, begun.analysisId);
@@ -103,8 +89,7 @@ describe("AnalysisQueue leases", () => {
     "hands a task whose lease expired to another worker; the stale worker writes nothing",
     async ({ db }) => {
       const { queue, clock } = queueFor(db);
-      const user = await createUser(db);
-      await queue.begin(user.id);
+      await enqueueFor(queue, db);
       const [stale] = (await queue.claim("worker-1", 1)) as [ClaimedTask];
       expect(await queue.heartbeat(stale)).toBe(true);
 
@@ -137,8 +122,7 @@ describe("AnalysisQueue leases", () => {
 
   dbTest("retries with backoff: pending again, not claimable until run_after", async ({ db }) => {
     const { queue, clock } = queueFor(db);
-    const user = await createUser(db);
-    await queue.begin(user.id);
+    await enqueueFor(queue, db);
     const [task] = (await queue.claim("worker-1", 1)) as [ClaimedTask];
     expect(
       await queue.retry(task, { code: "SPOTIFY_UNAVAILABLE", message: "Spotify could not be reached." }),
@@ -156,8 +140,7 @@ describe("AnalysisQueue leases", () => {
     "waits as long as the upstream asked, and rate limiting can give the attempt back",
     async ({ db }) => {
       const { queue, clock } = queueFor(db);
-      const user = await createUser(db);
-      await queue.begin(user.id);
+      await enqueueFor(queue, db);
       const [task] = (await queue.claim("worker-1", 1)) as [ClaimedTask];
       await queue.retry(
         task,
@@ -172,8 +155,7 @@ describe("AnalysisQueue leases", () => {
 
   dbTest("fails with a readable message once attempts are exhausted", async ({ db }) => {
     const { queue, clock } = queueFor(db);
-    const user = await createUser(db);
-    await queue.begin(user.id);
+    const { user } = await enqueueFor(queue, db);
     for (let attempt = 1; attempt <= 3; attempt++) {
       const [task] = (await queue.claim("worker-1", 1)) as [ClaimedTask];
       expect(task.attempts).toBe(attempt);
@@ -188,8 +170,7 @@ describe("AnalysisQueue leases", () => {
 
   dbTest("fails a task whose workers kept dying instead of retrying it forever", async ({ db }) => {
     const { queue, clock } = queueFor(db);
-    const user = await createUser(db);
-    const begun = await queue.begin(user.id);
+    const begun = await enqueueFor(queue, db);
     for (let attempt = 1; attempt <= 3; attempt++) {
       expect(await queue.claim(`worker-${attempt}`, 1)).toHaveLength(1);
       clock.advance(61_000); // each worker dies holding it
@@ -204,8 +185,7 @@ describe("AnalysisQueue leases", () => {
 
   dbTest("release gives the task back at once without counting the attempt", async ({ db }) => {
     const { queue } = queueFor(db);
-    const user = await createUser(db);
-    await queue.begin(user.id);
+    await enqueueFor(queue, db);
     const [task] = (await queue.claim("worker-1", 1)) as [ClaimedTask];
     expect(await queue.release(task)).toBe(true);
     expect(await row(db, task.id)).toMatchObject({ status: "pending", attempts: 0, leaseToken: null });
@@ -222,63 +202,101 @@ describe("AnalysisQueue with committed data", () => {
     await handle.close();
   });
 
-  it("turns 50 concurrent begin calls for one user into one analysis", async () => {
-    const { queue } = queueFor(handle.db);
-    const user = await createUser(handle.db);
-    const results = await Promise.all(Array.from({ length: 50 }, () => queue.begin(user.id)));
-    expect(new Set(results.map((result) => result.analysisId)).size).toBe(1);
-    const rows = await handle.db.select().from(analyses).where(eq(analyses.userId, user.id));
-    expect(rows).toHaveLength(1);
-  });
-
   it("wakes idle workers when a task is queued or released", async () => {
     const { queue } = queueFor(handle.db);
     const user = await createUser(handle.db);
-    const woken: string[] = [];
-    const unlisten = await handle.listen(QUEUE_CHANNEL, (payload) => woken.push(payload));
+    const wakes = await listenTo(handle, QUEUE_CHANNEL);
     try {
-      const begun = await queue.begin(user.id);
+      const analysisId = (await queue.enqueue(user.id))?.id ?? "";
       const [task] = (await queue.claim("worker-1", 10)).filter((claimed) => claimed.userId === user.id);
       expect(await queue.release(task as ClaimedTask)).toBe(true);
-      const deadline = Date.now() + 5000;
-      while (woken.filter((id) => id === begun.analysisId).length < 2 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      expect(woken.filter((id) => id === begun.analysisId)).toHaveLength(2);
+      const wakesOf = () => wakes.payloads.filter((payload) => payload === analysisId);
+      await wakes.until(() => wakesOf().length >= 2);
+      expect(wakesOf()).toHaveLength(2);
     } finally {
-      await unlisten();
+      await wakes.unlisten();
     }
   });
 
   it("NOTIFYs every transition, in order, with the row's version", async () => {
     const { queue } = queueFor(handle.db);
     const user = await createUser(handle.db);
-    const events: StatusEvent[] = [];
-    const unlisten = await handle.listen(STATUS_CHANNEL, (payload) => {
-      const event = parseStatusEvent(payload);
-      if (event.userId === user.id) events.push(event);
-    });
+    const notifications = await listenTo(handle, STATUS_CHANNEL);
+    const eventsOf = (): StatusEvent[] =>
+      notifications.payloads.map(parseStatusEvent).filter((event) => event.userId === user.id);
     try {
-      await queue.begin(user.id);
-      await handle.db.execute(sql`select 1`);
+      const created = await queue.enqueue(user.id);
       const [task] = (await queue.claim("worker-1", 10)).filter((claimed) => claimed.userId === user.id);
       await queue.advance(task as ClaimedTask, "collecting", 0.1);
       await queue.advance(task as ClaimedTask, "profiling", 0.6);
-      await queue.complete(task as ClaimedTask, { ...verdict, shareToken: `share-${user.id}` });
-      const deadline = Date.now() + 5000;
-      while (events.length < 4 && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 10));
+      await queue.complete(task as ClaimedTask, storedResult({ shareToken: `share-${user.id}` }));
+      await notifications.until(() => eventsOf().length >= 4);
+      const events = eventsOf();
       expect(events.map((event) => [event.status, event.stage, event.progress])).toEqual([
         ["processing", "queued", 0],
         ["processing", "collecting", 0.1],
         ["processing", "profiling", 0.6],
         ["completed", "done", 1],
       ]);
-      const versions = events.map((event) => event.version);
-      expect([...versions].sort((a, b) => a - b)).toEqual(versions);
-      expect(events[3]?.completedAt).toBeInstanceOf(Date);
+      expect(events.map((event) => event.version)).toEqual([2, 3, 4, 5]);
+      const [, , , done] = events;
+      const stored = await row(handle.db, created?.id ?? "");
+      // The payload carries the status exactly as a read of the row shows it, dates as dates.
+      expect(done).toEqual({
+        analysisId: stored.id,
+        userId: user.id,
+        version: stored.version,
+        status: "completed",
+        stage: "done",
+        progress: 1,
+        attempts: 1,
+        error: null,
+        createdAt: stored.createdAt,
+        startedAt: stored.startedAt,
+        completedAt: stored.completedAt,
+      });
+      expect(notifications.payloads.join()).not.toContain(task?.leaseToken ?? "lease");
     } finally {
-      await unlisten();
+      await notifications.unlisten();
+    }
+  });
+
+  it("announces a failure with its error, and the payload carries no verdict", async () => {
+    const { queue } = queueFor(handle.db);
+    const user = await createUser(handle.db);
+    const notifications = await listenTo(handle, STATUS_CHANNEL);
+    const payloadsOf = () =>
+      notifications.payloads.filter((payload) => parseStatusEvent(payload).userId === user.id);
+    try {
+      await queue.enqueue(user.id);
+      const [task] = (await queue.claim("worker-1", 10)).filter((claimed) => claimed.userId === user.id);
+      await queue.fail(task as ClaimedTask, { code: "SPOTIFY_ERROR", message: "Spotify said no." });
+      await notifications.until(() => payloadsOf().length >= 2);
+      const payload = payloadsOf()[1] ?? "";
+      const failed = parseStatusEvent(payload);
+      expect(failed).toMatchObject({
+        status: "failed",
+        error: { code: "SPOTIFY_ERROR", message: "Spotify said no." },
+      });
+      expect(failed.completedAt).toBeInstanceOf(Date);
+      expect(Object.keys(JSON.parse(payload)).sort()).toEqual(
+        [
+          "attempts",
+          "completedAt",
+          "createdAt",
+          "errorCode",
+          "errorMessage",
+          "id",
+          "progress",
+          "stage",
+          "startedAt",
+          "status",
+          "userId",
+          "version",
+        ].sort(),
+      );
+    } finally {
+      await notifications.unlisten();
     }
   });
 });

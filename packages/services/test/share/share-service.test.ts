@@ -13,7 +13,7 @@ function setup(db: Parameters<typeof createUser>[0]) {
   const queue = new AnalysisQueue({
     db,
     clock,
-    settings: { leaseSeconds: 60, maxAttempts: 3, freshCooldownSeconds: 0 },
+    settings: { leaseSeconds: 60, maxAttempts: 3 },
   });
   return { queue, shares: new ShareService({ db, clock, publicUrl: "https://unwrapped.example" }) };
 }
@@ -24,7 +24,7 @@ async function completedAnalysis(
   shareToken: string,
 ) {
   const user = await createUser(db, { displayName: "Robin", email: "robin@example.com" });
-  await queue.begin(user.id);
+  await queue.enqueue(user.id);
   const task = (await queue.claim("worker", 100)).find(
     (claimed) => claimed.userId === user.id,
   ) as ClaimedTask;
@@ -80,8 +80,8 @@ describe("ShareService", () => {
     await expect(shares.revoke(stranger.id, analysisId)).rejects.toBeInstanceOf(NotFoundError);
     await expect(shares.rotate(stranger.id, analysisId)).rejects.toBeInstanceOf(NotFoundError);
     const pendingOwner = await createUser(db);
-    const pending = await queue.begin(pendingOwner.id);
-    await expect(shares.rotate(pendingOwner.id, pending.analysisId)).rejects.toBeInstanceOf(
+    const pending = await queue.enqueue(pendingOwner.id);
+    await expect(shares.rotate(pendingOwner.id, pending?.id ?? "")).rejects.toBeInstanceOf(
       PreconditionFailedError,
     );
   });

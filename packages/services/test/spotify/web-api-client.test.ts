@@ -9,18 +9,14 @@ import {
   fastRetryPolicy,
   startTestSandbox,
 } from "../support/spotify-connection.js";
+import { recordingTimers } from "../support/timers.js";
 
 describe("SpotifyWebApiClient against the sandbox's fault knobs", () => {
   let sandbox: RunningSandbox;
   let token: string;
-  const waits: number[] = [];
-  const http: HttpDependencies = {
-    ...defaultHttpDependencies,
-    sleep: async (ms) => {
-      waits.push(ms);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20)));
-    },
-  };
+  const timers = recordingTimers();
+  const waits = timers.sleeps;
+  const http: HttpDependencies = { ...defaultHttpDependencies, timers };
   let api: SpotifyWebApiClient;
 
   beforeAll(async () => {

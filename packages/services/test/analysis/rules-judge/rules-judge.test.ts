@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Profiler } from "../../src/analysis/profiler.js";
-import { countWords, fnv1a, genreFamilyOf, RulesJudge } from "../../src/analysis/rules-judge.js";
-import type { ListeningData, TasteProfile, Verdict } from "../../src/analysis/types.js";
+import { Profiler } from "../../../src/analysis/profiler.js";
+import { RulesJudge } from "../../../src/analysis/rules-judge/rules-judge.js";
+import type { TasteProfile } from "../../../src/analysis/taste-profile.js";
+import type { ListeningData, Verdict } from "../../../src/analysis/types.js";
+import { countWords } from "../../../src/analysis/word-limits.js";
 import {
   ALL_LISTENERS,
   artist,
@@ -15,7 +17,7 @@ import {
   TASTES,
   track,
   withoutPopularity,
-} from "../support/listening-fixtures.js";
+} from "../../support/listening-fixtures.js";
 
 const profiler = new Profiler();
 const judge = new RulesJudge();
@@ -218,24 +220,5 @@ describe("RulesJudge", () => {
     const verdict = await judge.judge(hollow, { displayName: null });
     expect(countWords(verdict.description)).toBeGreaterThanOrEqual(120);
     expect(verdict.label).toMatch(LABEL_PATTERN);
-  });
-});
-
-describe("genre families", () => {
-  it("match the first family a genre mentions", () => {
-    expect(genreFamilyOf("indie pop")).toBe("INDIE");
-    expect(genreFamilyOf("pop rap")).toBe("HIP-HOP");
-    expect(genreFamilyOf("nwobhm")).toBe("METAL");
-    expect(genreFamilyOf("hard bop")).toBe("JAZZ");
-    expect(genreFamilyOf("k-pop")).toBe("POP");
-    expect(genreFamilyOf("drone")).toBe("ECLECTIC");
-  });
-});
-
-describe("fnv1a", () => {
-  it("matches the reference FNV-1a 32-bit values", () => {
-    expect(fnv1a("")).toBe(0x811c9dc5);
-    expect(fnv1a("a")).toBe(0xe40c292c);
-    expect(fnv1a("foobar")).toBe(0xbf9cf968);
   });
 });
