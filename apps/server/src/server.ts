@@ -65,6 +65,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         redirectUris: [config.spotify.redirectUri],
         latencyMs: config.spotify.sandboxLatencyMs,
         developmentMode: config.spotify.sandboxDevelopmentMode,
+        accessTokenTtlSeconds: config.spotify.sandboxAccessTokenTtlSeconds,
+        refreshTokenRotation: config.spotify.sandboxRefreshTokenRotation,
+        refreshTokenReuseDetection: config.spotify.sandboxRefreshTokenReuseDetection,
       })
     : null;
   const listener = createRequestListener({ services, sandbox: sandbox?.router });

@@ -1,6 +1,6 @@
 import type { TRPCClientError } from "@trpc/client";
 import type { AppRouter } from "@unwrapped/api";
-import { eventually } from "@unwrapped/services/testing";
+import { eventually, memoryLogger } from "@unwrapped/services/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginCode, startTestServer, type TestServer } from "./support/test-server.js";
 import { rawClient } from "./support/trpc-client.js";
@@ -83,5 +83,47 @@ describe("an analysis over HTTP", () => {
       const error = await call().catch((caught: TRPCClientError<AppRouter>) => caught);
       expect((error as TRPCClientError<AppRouter>).data?.code).toBe("NOT_FOUND");
     }
+  });
+});
+
+describe("a demo run with short-lived Spotify tokens (SANDBOX_ACCESS_TOKEN_TTL)", () => {
+  const log = memoryLogger("info");
+  let server: TestServer;
+  beforeAll(async () => {
+    // Shorter than the 5-minute refresh margin: every analysis refreshes its Spotify token first.
+    server = await startTestServer({
+      env: { SANDBOX_ACCESS_TOKEN_TTL: "60", FRESH_ANALYSIS_COOLDOWN_SECONDS: "0" },
+      logger: log.logger,
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("refreshes the Spotify token on the way and says so in the log, without the token", async () => {
+    const session = await rawClient(server.url).auth.exchange.mutate({
+      code: await loginCode(server.url, "metalhead"),
+    });
+    const client = rawClient(server.url, session.accessToken);
+    for (let run = 0; run < 2; run++) {
+      const begun = await client.analysis.begin.mutate({ fresh: true });
+      const done = await eventually(
+        async () => {
+          const status = await client.analysis.status.query({ analysisId: begun.analysisId });
+          return status.status === "completed" || status.status === "failed" ? status : null;
+        },
+        { timeoutMs: 15_000 },
+      );
+      expect(done).toMatchObject({ status: "completed", error: null });
+    }
+    const refreshes = log
+      .lines()
+      .filter((line) => line.includes("refreshed the Spotify access token"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(refreshes).toHaveLength(2);
+    expect(refreshes[0]).toMatchObject({ level: 30, userId: session.user.id, refreshTokenRotated: false });
+    // The sandbox rotates every second refresh; the service stored the new token and went on.
+    expect(refreshes[1]).toMatchObject({ refreshTokenRotated: true });
+    expect(log.lines().join("\n")).not.toMatch(/"(access|refresh)_?[Tt]oken":"(BQ|AQ)/);
   });
 });

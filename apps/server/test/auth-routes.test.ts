@@ -1,5 +1,6 @@
 import { TRPCClientError } from "@trpc/client";
 import type { AppRouter } from "@unwrapped/api";
+import { demoLoginCode, SignInError } from "@unwrapped/client";
 import { oauthStates, spotifyCredentials } from "@unwrapped/db";
 import { ManualClock } from "@unwrapped/services";
 import { memoryLogger } from "@unwrapped/services/testing";
@@ -390,5 +391,37 @@ describe("sessions over HTTP", () => {
     expect(data?.code).toBe("BAD_REQUEST");
     expect(data?.zodError?.fieldErrors).toEqual({ code: ["code is required"] });
     expect(JSON.stringify((error as TRPCClientError<AppRouter>).shape)).not.toMatch(/stack|at .*\.ts/);
+  });
+});
+
+describe("sign-in as a development-mode app (SANDBOX_DEVELOPMENT_MODE=on)", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { SANDBOX_DEVELOPMENT_MODE: "on" } });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("lets five listeners in and sends the sixth back with error=spotify_user_not_registered", async () => {
+    for (const persona of ["metalhead", "chart-pop", "indie-obscurist", "hip-hop-head", "seed:5"]) {
+      expect((await signInRedirect(server.url, persona)).searchParams.get("login_code")).toBeTruthy();
+    }
+    const refused = await signInRedirect(server.url, "jazz-soul-nostalgic");
+    expect(`${refused.origin}${refused.pathname}`).toBe(TEST_REDIRECT);
+    expect(Object.fromEntries(refused.searchParams)).toEqual({ error: "spotify_user_not_registered" });
+    // A listener already admitted signs in again as before.
+    expect((await signInRedirect(server.url, "metalhead")).searchParams.get("login_code")).toBeTruthy();
+  });
+
+  it("the client library turns the code into the sentence people read", async () => {
+    // The five listeners above fill the app's list: anyone else is refused.
+    const error = await demoLoginCode({ url: server.url, persona: "classical-curator" }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(SignInError);
+    expect((error as SignInError).message).toBe(
+      "Sign-in failed: this app is in Spotify's development mode and is limited to listeners its owner has added; ask the owner to add your Spotify account in the Spotify developer dashboard (spotify_user_not_registered).",
+    );
   });
 });

@@ -18,6 +18,8 @@ const SIGN_IN_ERRORS: Record<string, string> = {
   expired_state: "the sign-in took longer than 10 minutes; start again",
   spotify_unavailable: "Spotify could not be reached; try again in a moment",
   spotify_refused: "Spotify refused the sign-in",
+  spotify_user_not_registered:
+    "this app is in Spotify's development mode and is limited to listeners its owner has added; ask the owner to add your Spotify account in the Spotify developer dashboard",
   invalid_request: "Spotify sent an incomplete answer; start again",
   server_error: "something went wrong on the server; try again",
 };

@@ -68,8 +68,17 @@ export interface Config {
     readonly apiUrl: string;
     readonly redirectUri: string;
     readonly sandboxLatencyMs: number;
-    /** Demo mode: serve the development-mode response shape (no popularity, followers, email, country). */
+    /**
+     * Demo mode: behave as a development-mode app (no popularity, followers, email, country; at most five
+     * distinct listeners, the sixth refused as Spotify refuses a user the app's owner has not added).
+     */
     readonly sandboxDevelopmentMode: boolean;
+    /** Demo mode: lifetime of the sandbox's access tokens (Spotify: 3600 s); minutes make refreshes routine. */
+    readonly sandboxAccessTokenTtlSeconds: number;
+    /** Demo mode: whether a refresh returns a new refresh token: every second one, always, or never. */
+    readonly sandboxRefreshTokenRotation: "sometimes" | "always" | "off";
+    /** Demo mode: presenting a rotated-away refresh token revokes the whole grant. */
+    readonly sandboxRefreshTokenReuseDetection: boolean;
   };
   readonly llm: {
     readonly baseUrl: string;
@@ -188,6 +197,14 @@ const rawSchema = z.object({
   SPOTIFY_API_URL: httpUrl,
   SANDBOX_LATENCY_MS: integer(0, 0, 60_000),
   SANDBOX_DEVELOPMENT_MODE: onOff(false),
+  SANDBOX_ACCESS_TOKEN_TTL: integer(3600, 10, 86_400),
+  SANDBOX_REFRESH_TOKEN_ROTATION: optionalString.pipe(
+    z
+      .enum(["sometimes", "always", "off"], { error: "must be sometimes, always or off" })
+      .optional()
+      .transform((value) => value ?? "sometimes"),
+  ),
+  SANDBOX_REFRESH_TOKEN_REUSE_DETECTION: onOff(false),
   LLM_BASE_URL: httpUrl,
   LLM_API_KEY: optionalString,
   LLM_MODEL: optionalString,
@@ -375,6 +392,9 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
       redirectUri: `${publicUrl}/auth/spotify/callback`,
       sandboxLatencyMs: raw.SANDBOX_LATENCY_MS,
       sandboxDevelopmentMode: raw.SANDBOX_DEVELOPMENT_MODE,
+      sandboxAccessTokenTtlSeconds: raw.SANDBOX_ACCESS_TOKEN_TTL,
+      sandboxRefreshTokenRotation: raw.SANDBOX_REFRESH_TOKEN_ROTATION,
+      sandboxRefreshTokenReuseDetection: raw.SANDBOX_REFRESH_TOKEN_REUSE_DETECTION,
     },
     llm: raw.LLM_BASE_URL
       ? {

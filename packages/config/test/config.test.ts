@@ -38,6 +38,39 @@ describe("loadConfig", () => {
     expect(config.spotify.demo).toBe(true);
     expect(config.spotify.accountsUrl).toBe("http://127.0.0.1:8000/sandbox/spotify/accounts");
     expect(config.spotify.apiUrl).toBe("http://127.0.0.1:8000/sandbox/spotify/api");
+    expect(config.spotify).toMatchObject({
+      sandboxDevelopmentMode: false,
+      sandboxAccessTokenTtlSeconds: 3600,
+      sandboxRefreshTokenRotation: "sometimes",
+      sandboxRefreshTokenReuseDetection: false,
+    });
+  });
+
+  it("reads the sandbox's token settings, and refuses nonsense ones by name", () => {
+    const config = load({
+      SANDBOX_ACCESS_TOKEN_TTL: "120",
+      SANDBOX_REFRESH_TOKEN_ROTATION: "always",
+      SANDBOX_REFRESH_TOKEN_REUSE_DETECTION: "on",
+      SANDBOX_DEVELOPMENT_MODE: "on",
+    });
+    expect(config.spotify).toMatchObject({
+      sandboxDevelopmentMode: true,
+      sandboxAccessTokenTtlSeconds: 120,
+      sandboxRefreshTokenRotation: "always",
+      sandboxRefreshTokenReuseDetection: true,
+    });
+    const error = problemsOf(() =>
+      load({
+        SANDBOX_ACCESS_TOKEN_TTL: "5",
+        SANDBOX_REFRESH_TOKEN_ROTATION: "daily",
+        SANDBOX_REFRESH_TOKEN_REUSE_DETECTION: "maybe",
+      }),
+    );
+    expect(error.problems.map((problem) => problem.variable).sort()).toEqual([
+      "SANDBOX_ACCESS_TOKEN_TTL",
+      "SANDBOX_REFRESH_TOKEN_REUSE_DETECTION",
+      "SANDBOX_REFRESH_TOKEN_ROTATION",
+    ]);
   });
 
   it("reports every invalid variable at once, by name", () => {

@@ -127,6 +127,34 @@ export class ReauthorizationRequiredError extends UpstreamError {
   }
 }
 
+/**
+ * Spotify answered 403 for a user its development-mode app does not admit: the app's owner has not added
+ * them in the developer dashboard (at most five users). Final: only the owner can change it.
+ */
+export class SpotifyUserNotRegisteredError extends UpstreamError {
+  override name = "SpotifyUserNotRegisteredError";
+  constructor(
+    message = "This app is in Spotify's development mode and is limited to listeners its owner has added. Ask the owner to add your Spotify account in the Spotify developer dashboard.",
+    options?: AppErrorOptions,
+  ) {
+    super(message, { ...options, retryable: false, status: 403 });
+  }
+}
+
+/**
+ * Spotify's quota error (429 with reason QUOTA_EXCEEDED): the app used up its request quota. Not waited
+ * out request by request: it lasts far longer than a rate limit. `retryAfterMs` says when, if Spotify did.
+ */
+export class SpotifyQuotaExceededError extends UpstreamError {
+  override name = "SpotifyQuotaExceededError";
+  constructor(
+    message = "This app has used up its Spotify request quota for now. Try again later.",
+    options: AppErrorOptions & { retryAfterMs?: number } = {},
+  ) {
+    super(message, { ...options, retryable: false, status: 429 });
+  }
+}
+
 /** Our own infrastructure (the database) is unreachable for now. */
 export class UnavailableError extends AppError {
   override name = "UnavailableError";

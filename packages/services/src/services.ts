@@ -63,7 +63,7 @@ export function createServices(options: ServiceOptions) {
       apiUrl: config.spotify.apiUrl,
       redirectUri: config.spotify.redirectUri,
     },
-    { clock, http },
+    { clock, http, logger },
   );
   const sessions = new SessionService({
     db,
@@ -96,7 +96,7 @@ export function createServices(options: ServiceOptions) {
     : rulesJudge;
   const coordinator = new Coordinator({
     queue,
-    tokens: new TokenService({ db, cipher, accounts: spotifyAccounts, clock, timers }),
+    tokens: new TokenService({ db, cipher, accounts: spotifyAccounts, clock, timers, logger }),
     collector: new Collector(new SpotifyWebApiClient(config.spotify.apiUrl, { http }), logger),
     profiler: new Profiler(),
     judge,

@@ -1,16 +1,19 @@
 import { parseArgs } from "node:util";
 import { NAMED_PERSONAS } from "./catalog/personas.js";
 import { startSandbox } from "./server.js";
+import { requireRotation } from "./settings.js";
 
 /**
  * Runs the sandbox on its own:
  *   pnpm --filter @unwrapped/spotify-sandbox start -- --port 9000 [--host 127.0.0.1] [--latency 100]
- *     [--development-mode] [--rotate-refresh-tokens] [--client-id X --client-secret Y]
+ *     [--development-mode] [--access-token-ttl 3600] [--refresh-token-rotation sometimes|always|off]
+ *     [--refresh-token-reuse-detection] [--client-id X --client-secret Y]
  * The default client matches the service's demo-mode credentials.
  */
 
 const USAGE = `Usage: spotify-sandbox [--port 9000] [--host 127.0.0.1] [--latency ms] [--development-mode]
-                       [--rotate-refresh-tokens] [--client-id id] [--client-secret secret]`;
+                       [--access-token-ttl seconds] [--refresh-token-rotation sometimes|always|off]
+                       [--refresh-token-reuse-detection] [--client-id id] [--client-secret secret]`;
 
 function integerOption(value: string, name: string): number {
   const parsed = Number(value);
@@ -29,7 +32,9 @@ async function main(): Promise<void> {
       host: { type: "string", default: "127.0.0.1" },
       latency: { type: "string", default: "0" },
       "development-mode": { type: "boolean", default: false },
-      "rotate-refresh-tokens": { type: "boolean", default: false },
+      "access-token-ttl": { type: "string", default: "3600" },
+      "refresh-token-rotation": { type: "string", default: "sometimes" },
+      "refresh-token-reuse-detection": { type: "boolean", default: false },
       "client-id": { type: "string", default: "unwrapped-demo-client" },
       "client-secret": { type: "string", default: "unwrapped-demo-secret" },
       help: { type: "boolean", short: "h", default: false },
@@ -47,7 +52,9 @@ async function main(): Promise<void> {
     port: integerOption(values.port, "port"),
     latencyMs: integerOption(values.latency, "latency"),
     developmentMode: values["development-mode"],
-    rotateRefreshTokens: values["rotate-refresh-tokens"],
+    accessTokenTtlSeconds: integerOption(values["access-token-ttl"], "access-token-ttl"),
+    refreshTokenRotation: requireRotation(values["refresh-token-rotation"]),
+    refreshTokenReuseDetection: values["refresh-token-reuse-detection"],
     clientId: values["client-id"],
     clientSecret: values["client-secret"],
   });

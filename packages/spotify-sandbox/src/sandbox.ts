@@ -2,6 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { type ErrorRequestHandler, type RequestHandler, Router } from "express";
 import { ListenerDirectory } from "./catalog/listeners.js";
 import { NAMED_PERSONAS, type PersonaSummary, summarize } from "./catalog/personas.js";
+import { DevelopmentModeRoster } from "./development-mode.js";
 import { accountsRouter } from "./http/accounts.js";
 import { FaultInjector, type FaultTarget, injectFaults } from "./http/faults.js";
 import { sendHtml } from "./http/html-page.js";
@@ -10,7 +11,10 @@ import { RequestLog, type RequestRecord } from "./http/request-log.js";
 import { webApiRouter } from "./http/web-api.js";
 import { sendApiError } from "./http/web-api-errors.js";
 import {
+  type RefreshTokenRotation,
   requireNonNegativeInteger,
+  requirePositiveInteger,
+  requireRotation,
   type SandboxOptions,
   type SandboxSettings,
   settingsFrom,
@@ -19,14 +23,33 @@ import { TokenStore } from "./token-store.js";
 
 export interface SandboxControls {
   setLatency(ms: number): void;
+  /** Development mode on or off (shapes and the five-listener cap; see SandboxOptions.developmentMode). */
   setDevelopmentMode(on: boolean): void;
+  /** The listeners the app's owner "added" so far (development mode admits at most five per client). */
+  readonly developmentModeListeners: readonly string[];
+  /** Lifetime of the access tokens issued from now on. */
+  setAccessTokenTtl(seconds: number): void;
+  /** Leave expires_in out of token responses from now on (RFC 6749 allows it; Spotify sends it). */
+  setOmitExpiresIn(on: boolean): void;
+  setRefreshTokenRotation(rotation: RefreshTokenRotation): void;
+  /** Shorthand: true = rotation "always", false = "off". */
   setRotateRefreshTokens(on: boolean): void;
+  /** Presenting a rotated-away refresh token revokes the whole grant. */
+  setRefreshTokenReuseDetection(on: boolean): void;
   /** The next n matching requests answer 429 with `Retry-After: retryAfterSeconds` (Web API: body {"error":{"status":429,"message":"API rate limit exceeded"}}; accounts token endpoint: 429 with the same header). */
   rateLimitNext(n: number, retryAfterSeconds: number, target?: FaultTarget): void;
   /** Rate limit every matching request until `untilMs` (clock ms), Retry-After = remaining seconds rounded up. */
   rateLimitUntil(untilMs: number, target?: FaultTarget): void;
-  /** The next n matching requests answer with this 5xx status (default 503) and a Spotify-shaped error body. */
-  failNext(n: number, status?: number, target?: FaultTarget): void;
+  /** The next n matching requests answer Spotify's quota error: 429, Retry-After, body {"error":{"status":429,"message":"Too many requests","reason":"QUOTA_EXCEEDED"}}. */
+  exceedQuotaNext(n: number, retryAfterSeconds: number, target?: FaultTarget): void;
+  /** The quota error for every matching request until `untilMs` (clock ms). */
+  exceedQuotaUntil(untilMs: number, target?: FaultTarget): void;
+  /** The next n matching requests answer with this 5xx status (default 503) and a Spotify-shaped error body, before acting; with retryAfterSeconds, also a Retry-After header. */
+  failNext(n: number, status?: number, target?: FaultTarget, retryAfterSeconds?: number): void;
+  /** The next n matching requests take effect (a code is redeemed, a refresh token rotated), then answer this 5xx (default 502) instead, as a gateway that lost the answer. */
+  failAfterActingNext(n: number, status?: number, target?: FaultTarget): void;
+  /** The next n matching requests take effect, and their answer leaves after delayMs on the sandbox's sleep (a client may have given up by then). */
+  answerLateNext(n: number, delayMs: number, target?: FaultTarget): void;
   /** The next n matching requests answer 200 with a body that is not valid JSON. */
   malformedNext(n: number, target?: FaultTarget): void;
   /** Every access token issued so far expires now (the next use gets 401 "The access token expired"). */
@@ -36,7 +59,7 @@ export interface SandboxControls {
   /** Log of handled requests, oldest first (for tests that check parallelism and counts). */
   readonly requests: readonly RequestRecord[];
   clearRequests(): void;
-  /** Clears every fault and restores the options given at creation. */
+  /** Clears every fault and the development-mode listener list, and restores the options given at creation. */
   reset(): void;
 }
 
@@ -74,6 +97,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const listeners = new ListenerDirectory();
   const faults = new FaultInjector(now);
   const requestLog = new RequestLog(now);
+  const roster = new DevelopmentModeRoster();
 
   const router = Router();
   router.use(requestLog.middleware());
@@ -90,14 +114,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   });
   router.use(
     "/accounts",
-    injectFaults(faults, "accounts"),
+    injectFaults(faults, "accounts", sleep),
     accountsRouter({ settings, tokens, listeners, personas: PERSONA_SUMMARIES, now }),
   );
   router.use(
     "/api",
     delayWebApi(settings, sleep),
-    injectFaults(faults, "api"),
-    webApiRouter({ settings, tokens, listeners, now }),
+    injectFaults(faults, "api", sleep),
+    webApiRouter({ settings, tokens, listeners, roster, now }),
   );
   router.use((_request, response) => {
     sendApiError(response, 404, "Not found");
@@ -111,8 +135,23 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     setDevelopmentMode(on) {
       settings.developmentMode = on;
     },
+    get developmentModeListeners() {
+      return roster.listenersOf(settings.clientId);
+    },
+    setAccessTokenTtl(seconds) {
+      settings.accessTokenTtlSeconds = requirePositiveInteger(seconds, "accessTokenTtlSeconds");
+    },
+    setOmitExpiresIn(on) {
+      settings.omitExpiresIn = on;
+    },
+    setRefreshTokenRotation(rotation) {
+      settings.refreshTokenRotation = requireRotation(rotation);
+    },
     setRotateRefreshTokens(on) {
-      settings.rotateRefreshTokens = on;
+      settings.refreshTokenRotation = on ? "always" : "off";
+    },
+    setRefreshTokenReuseDetection(on) {
+      settings.refreshTokenReuseDetection = on;
     },
     rateLimitNext(n, retryAfterSeconds, target = "api") {
       faults.rateLimitNext(n, retryAfterSeconds, target);
@@ -120,8 +159,20 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     rateLimitUntil(untilMs, target = "api") {
       faults.rateLimitUntil(untilMs, target);
     },
-    failNext(n, status = 503, target = "api") {
-      faults.failNext(n, status, target);
+    exceedQuotaNext(n, retryAfterSeconds, target = "api") {
+      faults.rateLimitNext(n, retryAfterSeconds, target, true);
+    },
+    exceedQuotaUntil(untilMs, target = "api") {
+      faults.rateLimitUntil(untilMs, target, true);
+    },
+    failNext(n, status = 503, target = "api", retryAfterSeconds) {
+      faults.failNext(n, status, target, retryAfterSeconds ?? null);
+    },
+    failAfterActingNext(n, status = 502, target = "api") {
+      faults.failAfterActingNext(n, status, target);
+    },
+    answerLateNext(n, delayMs, target = "api") {
+      faults.answerLateNext(n, delayMs, target);
     },
     malformedNext(n, target = "api") {
       faults.malformedNext(n, target);
@@ -140,6 +191,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
     reset() {
       faults.clear();
+      roster.clear();
       Object.assign(settings, initialSettings);
     },
   };

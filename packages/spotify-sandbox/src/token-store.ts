@@ -25,6 +25,8 @@ export type AccessTokenLookup =
 
 export type RefreshTokenLookup =
   | { readonly status: "valid"; readonly grant: Grant }
+  /** Replaced by a newer refresh token of the same grant. */
+  | { readonly status: "rotated"; readonly grant: Grant }
   | { readonly status: "revoked" }
   | { readonly status: "expired" }
   | { readonly status: "unknown" };
@@ -36,8 +38,8 @@ interface AccessTokenRecord {
 
 interface RefreshTokenRecord {
   readonly grant: Grant;
-  /** A rotated-away token is indistinguishable from one that never existed. */
-  state: "active" | "revoked";
+  /** A rotated-away token is kept, so that presenting it again can be recognised (reuse detection). */
+  state: "active" | "rotated" | "revoked";
 }
 
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
@@ -60,6 +62,10 @@ export class TokenStore {
   readonly #codes = new Map<string, PendingCode>();
   readonly #accessTokens = new Map<string, AccessTokenRecord>();
   readonly #refreshTokens = new Map<string, RefreshTokenRecord>();
+  /** Grants revoked as a whole (reuse detection): none of their tokens work any more. */
+  readonly #revokedGrants = new WeakSet<Grant>();
+  /** Refresh grants answered per consent, for rotating only some of them. */
+  readonly #refreshCounts = new WeakMap<Grant, number>();
   #issuedSinceSweep = 0;
 
   constructor(now: () => number) {
@@ -97,7 +103,7 @@ export class TokenStore {
 
   findAccessToken(token: string): AccessTokenLookup {
     const record = this.#accessTokens.get(token);
-    if (!record) return { status: "unknown" };
+    if (!record || this.#revokedGrants.has(record.grant)) return { status: "unknown" };
     if (this.#now() >= record.expiresAt) return { status: "expired" };
     return { status: "valid", grant: record.grant };
   }
@@ -112,15 +118,29 @@ export class TokenStore {
   findRefreshToken(token: string, lifetimeSeconds: number): RefreshTokenLookup {
     const record = this.#refreshTokens.get(token);
     if (!record) return { status: "unknown" };
-    if (record.state === "revoked") return { status: "revoked" };
+    if (record.state === "revoked" || this.#revokedGrants.has(record.grant)) return { status: "revoked" };
+    if (record.state === "rotated") return { status: "rotated", grant: record.grant };
     if (this.#now() >= record.grant.consentedAt + lifetimeSeconds * 1000) return { status: "expired" };
     return { status: "valid", grant: record.grant };
   }
 
+  /** Counts one more refresh of `grant`; returns how many there have been, this one included. */
+  countRefresh(grant: Grant): number {
+    const count = (this.#refreshCounts.get(grant) ?? 0) + 1;
+    this.#refreshCounts.set(grant, count);
+    return count;
+  }
+
   /** The old token stops working; the new one keeps the original consent time. */
   rotateRefreshToken(oldToken: string, grant: Grant): string {
-    this.#refreshTokens.delete(oldToken);
+    const old = this.#refreshTokens.get(oldToken);
+    if (old) old.state = "rotated";
     return this.issueRefreshToken(grant);
+  }
+
+  /** Every token of this consent stops working: its refresh tokens and its access tokens. */
+  revokeGrant(grant: Grant): void {
+    this.#revokedGrants.add(grant);
   }
 
   expireAllAccessTokens(): void {

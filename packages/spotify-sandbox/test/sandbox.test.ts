@@ -9,7 +9,13 @@ let token: string;
 let refreshToken: string;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, now: () => clock });
+  // One refresh token serves every test here: it must not rotate away.
+  sandbox = await startSandbox({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    refreshTokenRotation: "off",
+    now: () => clock,
+  });
   const tokens = await signIn(sandbox, "hip-hop-head");
   token = tokens.access_token;
   refreshToken = tokens.refresh_token ?? "";
@@ -100,9 +106,32 @@ describe("failures", () => {
     expect((await me()).status).toBe(200);
   });
 
+  it("failNext with retryAfterSeconds adds Retry-After, on the Web API and the token endpoint", async () => {
+    sandbox.controls.failNext(1, 503, "all", 4);
+    const failed = await me();
+    expect(failed.status).toBe(503);
+    expect(failed.response.headers.get("retry-after")).toBe("4");
+    sandbox.controls.failNext(1, 503, "accounts", 2);
+    const refused = await refresh();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("2");
+    expect((await me()).response.headers.get("retry-after")).toBeNull();
+  });
+
+  it("failAfterActingNext lets the request take effect, then answers the 5xx in the area's format", async () => {
+    sandbox.controls.failAfterActingNext(1);
+    const failed = await me();
+    expect(failed).toMatchObject({ status: 502, body: { error: { status: 502, message: "Bad gateway" } } });
+    expect(failed.response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect((await me()).status).toBe(200);
+  });
+
   it("refuses nonsense fault settings", () => {
     expect(() => sandbox.controls.failNext(1, 404)).toThrow(RangeError);
+    expect(() => sandbox.controls.failAfterActingNext(1, 200)).toThrow(RangeError);
     expect(() => sandbox.controls.rateLimitNext(-1, 1)).toThrow(RangeError);
+    expect(() => sandbox.controls.answerLateNext(1, -5)).toThrow(RangeError);
+    expect(() => sandbox.controls.setAccessTokenTtl(0)).toThrow(RangeError);
   });
 });
 
@@ -169,6 +198,34 @@ describe("latency and the request log", () => {
       expect(await sleeps.waitingFor(0)).toEqual([]);
     } finally {
       await held.close();
+    }
+  });
+
+  it("answerLateNext acts on the request at once and holds only its answer, on the injected sleep", async () => {
+    const sleeps = heldSleeps();
+    const late = await startSandbox({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      refreshTokenRotation: "always",
+      sleep: sleeps.sleep,
+    });
+    try {
+      const { refresh_token: first = "" } = await signIn(late, "metalhead");
+      late.controls.answerLateNext(1, 30_000, "accounts");
+      const answer = requestToken(late.accountsUrl, { grant_type: "refresh_token", refresh_token: first });
+      expect(await sleeps.waitingFor(1)).toEqual([30_000]);
+      // The refresh already took effect: the token it was given is rotated away.
+      const again = await requestToken(late.accountsUrl, {
+        grant_type: "refresh_token",
+        refresh_token: first,
+      });
+      expect(again.status).toBe(400);
+      sleeps.releaseAll();
+      const answered = await answer;
+      expect(answered.status).toBe(200);
+      expect(((await answered.json()) as { refresh_token?: string }).refresh_token).toMatch(/^AQ/);
+    } finally {
+      await late.close();
     }
   });
 

@@ -1,7 +1,12 @@
 import { isDatabaseUnavailable } from "@unwrapped/db";
 import type { Logger } from "pino";
 import type { Clock, Timers } from "../clock.js";
-import { ReauthorizationRequiredError, UpstreamError } from "../errors.js";
+import {
+  ReauthorizationRequiredError,
+  SpotifyQuotaExceededError,
+  SpotifyUserNotRegisteredError,
+  UpstreamError,
+} from "../errors.js";
 import type { AnalysisQueue, ClaimedTask } from "../queue/analysis-queue.js";
 import type { Collector } from "./collector.js";
 import type { Persister } from "./persister.js";
@@ -115,6 +120,22 @@ export class Coordinator {
             code: "SPOTIFY_REAUTHORIZATION_REQUIRED",
             message:
               "Spotify access has expired or was revoked. Sign in with Spotify again, then start a new analysis.",
+          }),
+      ];
+    }
+    if (error instanceof SpotifyUserNotRegisteredError) {
+      return [
+        "failed",
+        () => queue.fail(task, { code: "SPOTIFY_USER_NOT_REGISTERED", message: error.message }),
+      ];
+    }
+    if (error instanceof SpotifyQuotaExceededError) {
+      return [
+        "failed",
+        () =>
+          queue.fail(task, {
+            code: "SPOTIFY_QUOTA_EXCEEDED",
+            message: "This app has used up its Spotify request quota for now. Start a new analysis later.",
           }),
       ];
     }

@@ -1,5 +1,6 @@
 import { type Database, type SpotifyCredentials, spotifyCredentials } from "@unwrapped/db";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
+import type { Logger } from "pino";
 import { saveSpotifyTokens } from "../auth/spotify-credentials.js";
 import type { Clock, Timers } from "../clock.js";
 import type { TokenCipher } from "../crypto/token-cipher.js";
@@ -25,6 +26,8 @@ export interface TokenServiceDependencies {
   readonly clock: Clock;
   /** Waits between looks at a refresh another process is making. */
   readonly timers: Timers;
+  /** Each refresh is logged at info (user id and new expiry, never a token). */
+  readonly logger?: Logger;
 }
 
 /**
@@ -43,6 +46,7 @@ export class TokenService {
   readonly #accounts: SpotifyAccountsClient;
   readonly #clock: Clock;
   readonly #timers: Timers;
+  readonly #logger: Logger | undefined;
 
   constructor(dependencies: TokenServiceDependencies) {
     this.#db = dependencies.db;
@@ -50,6 +54,7 @@ export class TokenService {
     this.#accounts = dependencies.accounts;
     this.#clock = dependencies.clock;
     this.#timers = dependencies.timers;
+    this.#logger = dependencies.logger;
   }
 
   /**
@@ -119,10 +124,17 @@ export class TokenService {
   /** Refreshes under the lease; writing the new tokens releases it (saveSpotifyTokens clears it). */
   async #refresh(userId: string, claimed: SpotifyCredentials): Promise<string> {
     try {
-      const tokens = await this.#accounts.refresh(
-        this.#cipher.decrypt(claimed.refreshTokenCiphertext, userId),
-      );
+      const refreshToken = this.#cipher.decrypt(claimed.refreshTokenCiphertext, userId);
+      const tokens = await this.#accounts.refresh(refreshToken);
       await saveSpotifyTokens(this.#db, this.#cipher, this.#clock, userId, tokens, { consented: false });
+      this.#logger?.info(
+        {
+          userId,
+          accessTokenExpiresAt: tokens.accessTokenExpiresAt.toISOString(),
+          refreshTokenRotated: tokens.refreshToken !== refreshToken,
+        },
+        "refreshed the Spotify access token",
+      );
       return tokens.accessToken;
     } catch (error) {
       await this.#releaseLease(userId, error instanceof ReauthorizationRequiredError);

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { addSeconds, type Clock } from "../clock.js";
 import { randomToken } from "../crypto/random-token.js";
 import type { TokenCipher } from "../crypto/token-cipher.js";
-import { AppError, UpstreamError, ValidationError } from "../errors.js";
+import { AppError, SpotifyUserNotRegisteredError, UpstreamError, ValidationError } from "../errors.js";
 import type { SpotifyAccountsClient } from "../spotify/accounts-client.js";
 import { createPkcePair } from "./pkce.js";
 import { isAllowedRedirect, withQuery } from "./redirect-allow-list.js";
@@ -22,6 +22,8 @@ export type SignInErrorCode =
   | "invalid_request"
   | "spotify_unavailable"
   | "spotify_refused"
+  /** A development-mode app whose owner has not added this Spotify user (at most five). */
+  | "spotify_user_not_registered"
   | "server_error";
 
 export interface SignInDependencies {
@@ -100,6 +102,7 @@ export class SignInService {
       return withQuery(state.redirectTo, { login_code: loginCode });
     } catch (error) {
       logger.warn({ err: error }, "Spotify sign-in failed");
+      if (error instanceof SpotifyUserNotRegisteredError) return fail("spotify_user_not_registered");
       if (error instanceof UpstreamError)
         return fail(error.retryable ? "spotify_unavailable" : "spotify_refused");
       if (error instanceof AppError) return fail("spotify_refused");

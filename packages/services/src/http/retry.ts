@@ -1,5 +1,6 @@
 import { type Clock, systemClock, systemTimers, type Timers } from "../clock.js";
-import { UpstreamError } from "../errors.js";
+import { SpotifyQuotaExceededError, UpstreamError } from "../errors.js";
+import { isQuotaExceeded } from "../spotify/web-api-errors.js";
 
 export interface RetryPolicy {
   /** Total tries, the first included. */
@@ -101,7 +102,10 @@ export async function fetchWithRetry(
     }
     if (response.status === 429) {
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), dependencies.clock.now());
-      await response.body?.cancel();
+      // A used-up quota lasts far longer than a rate limit: not waited out here.
+      if (isQuotaExceeded(429, await response.text().catch(() => ""))) {
+        throw new SpotifyQuotaExceededError(undefined, retryAfterMs === undefined ? {} : { retryAfterMs });
+      }
       lastError = new UpstreamError(`${options.description} is rate limited by Spotify`, {
         retryable: true,
         status: 429,

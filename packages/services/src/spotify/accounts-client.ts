@@ -1,13 +1,9 @@
+import type { Logger } from "pino";
 import { z } from "zod";
 import type { Clock } from "../clock.js";
 import { ReauthorizationRequiredError, UpstreamError } from "../errors.js";
-import {
-  defaultHttpDependencies,
-  fetchWithRetry,
-  type HttpDependencies,
-  type RetryPolicy,
-  readJson,
-} from "../http/retry.js";
+import { defaultHttpDependencies, type HttpDependencies, type RetryPolicy } from "../http/retry.js";
+import { postTokenRequest } from "./token-request.js";
 import { getWebApi, parseUpstream } from "./web-api-request.js";
 import { SpotifyProfile } from "./web-api-schemas.js";
 
@@ -36,35 +32,58 @@ export interface SpotifyTokens {
   readonly scope: string;
 }
 
+/** Spotify's documented access token lifetime, assumed when a token response has no expires_in. */
+export const DEFAULT_EXPIRES_IN_SECONDS = 3600;
+
+/** RFC 6749 §5.1: expires_in is only RECOMMENDED, so it may be absent. */
 const TokenResponse = z.object({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
   scope: z.string().default(""),
-  expires_in: z.number().int().positive(),
+  expires_in: z.number().int().positive().optional(),
   refresh_token: z.string().min(1).optional(),
 });
+
+/**
+ * The HTTP Basic credentials of RFC 6749 §2.3.1: client id and secret are each encoded with
+ * application/x-www-form-urlencoded (Appendix B, UTF-8) before they are joined with ":" and base64-encoded,
+ * so a secret holding "+", "%", ":" or non-ASCII characters reaches the server as it is.
+ */
+export function basicCredentials(clientId: string, clientSecret: string): string {
+  const formEncoded = (value: string) => new URLSearchParams([["", value]]).toString().slice(1);
+  return Buffer.from(`${formEncoded(clientId)}:${formEncoded(clientSecret)}`, "utf8").toString("base64");
+}
 
 const OAuthErrorBody = z.object({ error: z.string(), error_description: z.string().optional() });
 
 /**
  * Spotify's accounts service: the authorize URL, the code exchange (with the PKCE verifier), refresh,
- * and the signed-in user's profile (/v1/me). Timeouts, retries and Retry-After come from fetchWithRetry;
- * every answer is validated before use.
+ * and the signed-in user's profile (/v1/me). Token requests are retried only when they cannot have
+ * taken effect (postTokenRequest); the profile read goes through fetchWithRetry. Every answer is
+ * validated before use.
  */
 export class SpotifyAccountsClient {
   readonly #settings: SpotifyAccountsSettings;
   readonly #clock: Clock;
   readonly #http: HttpDependencies;
   readonly #policy: RetryPolicy | undefined;
+  readonly #logger: Logger | undefined;
+  #warnedNoExpiresIn = false;
 
   constructor(
     settings: SpotifyAccountsSettings,
-    options: { clock: Clock; http?: HttpDependencies; policy?: RetryPolicy },
+    options: {
+      clock: Clock;
+      http?: HttpDependencies;
+      policy?: RetryPolicy;
+      logger?: Logger;
+    },
   ) {
     this.#settings = settings;
     this.#clock = options.clock;
     this.#http = options.http ?? defaultHttpDependencies;
     this.#policy = options.policy;
+    this.#logger = options.logger;
   }
 
   authorizeUrl(input: { state: string; codeChallenge: string }): string {
@@ -122,27 +141,33 @@ export class SpotifyAccountsClient {
   }
 
   async #token(form: Record<string, string>, description: string): Promise<z.infer<typeof TokenResponse>> {
-    const credentials = Buffer.from(`${this.#settings.clientId}:${this.#settings.clientSecret}`).toString(
-      "base64",
-    );
-    const response = await fetchWithRetry(
+    const answer = await postTokenRequest(
       `${this.#settings.accountsUrl}/api/token`,
       {
         method: "POST",
         headers: {
-          authorization: `Basic ${credentials}`,
+          authorization: `Basic ${basicCredentials(this.#settings.clientId, this.#settings.clientSecret)}`,
           "content-type": "application/x-www-form-urlencoded",
           accept: "application/json",
         },
         body: new URLSearchParams(form).toString(),
       },
-      { description, ...(this.#policy ? { policy: this.#policy } : {}) },
+      { description, policy: this.#policy },
       this.#http,
     );
-    const json = await readJson(response, description);
-    if (!response.ok) {
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.text);
+    } catch (cause) {
+      throw new UpstreamError(`${description} returned a malformed response`, {
+        cause,
+        retryable: false,
+        status: answer.status,
+      });
+    }
+    if (answer.status < 200 || answer.status >= 300) {
       const error = OAuthErrorBody.safeParse(json);
-      const reason = error.success ? error.data.error : `HTTP ${response.status}`;
+      const reason = error.success ? error.data.error : `HTTP ${answer.status}`;
       if (error.success && error.data.error === "invalid_grant" && form.grant_type === "refresh_token") {
         throw new ReauthorizationRequiredError(undefined, {
           cause: new Error(error.data.error_description ?? reason),
@@ -150,7 +175,7 @@ export class SpotifyAccountsClient {
       }
       throw new UpstreamError(`${description} was refused by Spotify (${reason})`, {
         retryable: false,
-        status: response.status,
+        status: answer.status,
         cause: new Error(error.success ? (error.data.error_description ?? reason) : reason),
       });
     }
@@ -158,10 +183,18 @@ export class SpotifyAccountsClient {
   }
 
   #tokens(body: z.infer<typeof TokenResponse>, refreshToken: string): SpotifyTokens {
+    if (body.expires_in === undefined && !this.#warnedNoExpiresIn) {
+      this.#warnedNoExpiresIn = true;
+      this.#logger?.warn(
+        { assumedExpiresInSeconds: DEFAULT_EXPIRES_IN_SECONDS },
+        "Spotify token response has no expires_in; assuming Spotify's documented lifetime",
+      );
+    }
+    const expiresIn = body.expires_in ?? DEFAULT_EXPIRES_IN_SECONDS;
     return {
       accessToken: body.access_token,
       refreshToken,
-      accessTokenExpiresAt: new Date(this.#clock.now().getTime() + body.expires_in * 1000),
+      accessTokenExpiresAt: new Date(this.#clock.now().getTime() + expiresIn * 1000),
       scope: body.scope,
     };
   }

@@ -1,6 +1,7 @@
 import type { z } from "zod";
-import { UpstreamError } from "../errors.js";
+import { SpotifyUserNotRegisteredError, UpstreamError } from "../errors.js";
 import { fetchWithRetry, type HttpDependencies, type RetryPolicy, readJson } from "../http/retry.js";
+import { isUserNotRegistered } from "./web-api-errors.js";
 
 export interface WebApiRequest<Schema extends z.ZodType> {
   /** Full URL of the Web API resource. */
@@ -16,8 +17,9 @@ export interface WebApiRequest<Schema extends z.ZodType> {
 
 /**
  * One authenticated GET to Spotify's Web API, validated with `schema`. Transient failures are retried
- * by fetchWithRetry; 401 (a token Spotify refuses), 403 (a missing scope), other 4xx and bodies that
- * are malformed or shaped unexpectedly are final UpstreamErrors that keep the HTTP status.
+ * by fetchWithRetry; 401 (a token Spotify refuses), 403 (a missing scope, or a user a development-mode
+ * app does not admit: SpotifyUserNotRegisteredError), other 4xx and bodies that are malformed or shaped
+ * unexpectedly are final UpstreamErrors that keep the HTTP status.
  */
 export async function getWebApi<Schema extends z.ZodType>(
   request: WebApiRequest<Schema>,
@@ -34,7 +36,8 @@ export async function getWebApi<Schema extends z.ZodType>(
     request.http,
   );
   if (!response.ok) {
-    await response.body?.cancel();
+    const text = await response.text().catch(() => "");
+    if (isUserNotRegistered(response.status, text)) throw new SpotifyUserNotRegisteredError();
     const reason =
       response.status === 401
         ? "was refused: the access token is invalid or expired"

@@ -10,7 +10,11 @@ import { systemClock, systemTimers } from "../clock.js";
 export const TEST_JWT_SECRET = "test-jwt-secret-that-is-long-enough-0123456789";
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 11).toString("base64");
 export const TEST_SPOTIFY_CLIENT_ID = "test-client-id";
-export const TEST_SPOTIFY_CLIENT_SECRET = "test-client-secret";
+/**
+ * Every test signs in with a secret that breaks naive HTTP Basic encoding ("+", "%", ":", a space and
+ * non-ASCII), so the RFC 6749 §2.3.1 form-urlencoding is exercised everywhere, as against a real server.
+ */
+export const TEST_SPOTIFY_CLIENT_SECRET = "test+secret%41:wörd ☃/=";
 
 /** A config for tests: fixed secrets, a private data directory, silent logs, plus the given overrides. */
 export function testConfig(overrides: Environment = {}): Config {

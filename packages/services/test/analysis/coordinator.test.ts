@@ -126,6 +126,36 @@ describe("Coordinator", () => {
     expect(me.spotify).toEqual({ connected: true, reauthorizationRequired: true });
   });
 
+  dbTest(
+    "fails with the development-mode message for a listener the app's owner has not added",
+    async ({ db }) => {
+      const { queue, coordinator } = pipeline(db, sandbox);
+      // Signed in before the app went into development mode; five others use it since.
+      const { user } = await connectPersona(db, sandbox, testCipher, "classical-curator");
+      sandbox.controls.setDevelopmentMode(true);
+      for (const persona of ["metalhead", "chart-pop", "indie-obscurist", "hip-hop-head", "seed:5"])
+        await connectPersona(db, sandbox, testCipher, persona);
+      const task = await claimFor(queue, user.id);
+      expect(await coordinator.run(task)).toBe("failed");
+      const row = await rowOf(db, task.id);
+      expect(row).toMatchObject({ status: "failed", errorCode: "SPOTIFY_USER_NOT_REGISTERED" });
+      expect(row.errorMessage).toMatch(
+        /^This app is in Spotify's development mode and is limited to listeners its owner has added/,
+      );
+    },
+  );
+
+  dbTest("fails, not retries, when Spotify's quota for the app is used up", async ({ db }) => {
+    const { queue, coordinator } = pipeline(db, sandbox);
+    const { user } = await connectPersona(db, sandbox, testCipher, "metalhead");
+    sandbox.controls.exceedQuotaUntil(Date.now() + 3_600_000);
+    const task = await claimFor(queue, user.id);
+    expect(await coordinator.run(task)).toBe("failed");
+    const row = await rowOf(db, task.id);
+    expect(row).toMatchObject({ status: "failed", errorCode: "SPOTIFY_QUOTA_EXCEEDED" });
+    expect(row.errorMessage).toMatch(/used up its Spotify request quota/);
+  });
+
   dbTest("goes back to pending with backoff when Spotify is down", async ({ db }) => {
     const { queue, coordinator } = pipeline(db, sandbox, { clock });
     const { user } = await connectPersona(db, sandbox, testCipher, "metalhead", { clock });

@@ -10,6 +10,7 @@ import { ManualClock, systemClock, systemTimers } from "../../src/clock.js";
 import { TokenCipher } from "../../src/crypto/token-cipher.js";
 import { ReauthorizationRequiredError, UpstreamError } from "../../src/errors.js";
 import { defaultHttpDependencies } from "../../src/http/retry.js";
+import { memoryLogger } from "../../src/testing/index.js";
 import { accountsClientFor, connectPersona, startTestSandbox } from "../support/spotify-connection.js";
 
 const cipher = new TokenCipher(encryptionKeyFrom(Buffer.alloc(32, 5).toString("base64")));
@@ -79,6 +80,43 @@ describe("TokenService", () => {
     await expect(service.accessToken(user.id)).rejects.toBeInstanceOf(ReauthorizationRequiredError);
     expect(tokenRequests()).toHaveLength(0); // no more calls to Spotify for a dead grant
   });
+
+  dbTest(
+    "with short-lived tokens, refreshes as the clock passes their end, and logs each refresh at info without a token",
+    async ({ db }) => {
+      const clock = new ManualClock();
+      const short = await startTestSandbox({ accessTokenTtlSeconds: 600, now: () => clock.now().getTime() });
+      try {
+        const log = memoryLogger("info");
+        const { user, tokens, accounts } = await connectPersona(db, short, cipher, "metalhead", { clock });
+        const service = new TokenService({ db, cipher, accounts, clock, timers: clock, logger: log.logger });
+        expect(await service.accessToken(user.id)).toBe(tokens.accessToken);
+        clock.advance(299_000); // 301 s left: still more than the 5-minute margin
+        expect(await service.accessToken(user.id)).toBe(tokens.accessToken);
+        clock.advance(2_000);
+        const second = await service.accessToken(user.id);
+        expect(second).not.toBe(tokens.accessToken);
+        clock.advance(301_000);
+        const third = await service.accessToken(user.id);
+        expect(third).not.toBe(second);
+
+        const refreshes = log.lines().filter((line) => line.includes("refreshed the Spotify access token"));
+        expect(refreshes).toHaveLength(2);
+        expect(JSON.parse(refreshes[0] ?? "{}")).toMatchObject({
+          level: 30,
+          userId: user.id,
+          accessTokenExpiresAt: new Date(clock.now().getTime() - 301_000 + 600_000).toISOString(),
+          refreshTokenRotated: false,
+        });
+        // The sandbox rotates every second refresh by default; the service kept up with it.
+        expect(JSON.parse(refreshes[1] ?? "{}")).toMatchObject({ refreshTokenRotated: true });
+        for (const token of [tokens.accessToken, tokens.refreshToken, second, third])
+          expect(log.lines().join("\n")).not.toContain(token);
+      } finally {
+        await short.close();
+      }
+    },
+  );
 
   describe("with committed data", () => {
     let handle: DatabaseHandle;

@@ -1,8 +1,10 @@
 import type { RunningSandbox } from "@unwrapped/spotify-sandbox";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { UpstreamError } from "../../src/errors.js";
+import { SpotifyQuotaExceededError, UpstreamError } from "../../src/errors.js";
 import { defaultHttpDependencies, type HttpDependencies } from "../../src/http/retry.js";
+import { basicCredentials } from "../../src/spotify/accounts-client.js";
 import { SpotifyWebApiClient } from "../../src/spotify/web-api-client.js";
+import { TEST_SPOTIFY_CLIENT_ID, TEST_SPOTIFY_CLIENT_SECRET } from "../../src/testing/index.js";
 import {
   accountsClientFor,
   authorizePersona,
@@ -50,6 +52,20 @@ describe("SpotifyWebApiClient against the sandbox's fault knobs", () => {
     expect(waits).toEqual([2000]);
   });
 
+  it("recognises Spotify's QUOTA_EXCEEDED 429 as a final quota error, not a rate limit to wait out", async () => {
+    sandbox.controls.clearRequests();
+    sandbox.controls.exceedQuotaNext(1, 2);
+    const error = await api.topArtists(token, "short_term").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SpotifyQuotaExceededError);
+    expect(error).toMatchObject({ retryable: false, status: 429, retryAfterMs: 2000 });
+    expect(waits).toEqual([]);
+    expect(sandbox.controls.requests).toHaveLength(1);
+    // An ordinary rate limit with the same Retry-After is still waited out.
+    sandbox.controls.rateLimitNext(1, 2);
+    await expect(api.topArtists(token, "short_term")).resolves.not.toHaveLength(0);
+    expect(waits).toEqual([2000]);
+  });
+
   it("retries 5xx answers", async () => {
     sandbox.controls.failNext(2, 502);
     await expect(api.topTracks(token, "medium_term")).resolves.toHaveLength(50);
@@ -82,7 +98,7 @@ describe("SpotifyWebApiClient against the sandbox's fault knobs", () => {
     const response = await fetch(`${sandbox.accountsUrl}/api/token`, {
       method: "POST",
       headers: {
-        authorization: `Basic ${Buffer.from("test-client-id:test-client-secret").toString("base64")}`,
+        authorization: `Basic ${basicCredentials(TEST_SPOTIFY_CLIENT_ID, TEST_SPOTIFY_CLIENT_SECRET)}`,
         "content-type": "application/x-www-form-urlencoded",
       },
       body: new URLSearchParams({

@@ -1,5 +1,6 @@
 import type { Database } from "@unwrapped/db";
 import { type RunningSandbox, startSandbox } from "@unwrapped/spotify-sandbox";
+import type { Logger } from "pino";
 import { createPkcePair } from "../../src/auth/pkce.js";
 import { saveSpotifyTokens } from "../../src/auth/spotify-credentials.js";
 import { upsertUserFromProfile } from "../../src/auth/users.js";
@@ -26,12 +27,18 @@ export function startTestSandbox(
 
 export function accountsClientFor(
   sandbox: RunningSandbox,
-  options: { clock?: Clock; http?: HttpDependencies; policy?: RetryPolicy } = {},
+  options: {
+    clock?: Clock;
+    http?: HttpDependencies;
+    policy?: RetryPolicy;
+    logger?: Logger;
+    clientSecret?: string;
+  } = {},
 ) {
   return new SpotifyAccountsClient(
     {
       clientId: TEST_SPOTIFY_CLIENT_ID,
-      clientSecret: TEST_SPOTIFY_CLIENT_SECRET,
+      clientSecret: options.clientSecret ?? TEST_SPOTIFY_CLIENT_SECRET,
       accountsUrl: sandbox.accountsUrl,
       apiUrl: sandbox.apiUrl,
       redirectUri: REDIRECT_URI,
@@ -40,6 +47,7 @@ export function accountsClientFor(
       clock: options.clock ?? systemClock,
       policy: options.policy ?? fastRetryPolicy,
       ...(options.http ? { http: options.http } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
     },
   );
 }

@@ -92,25 +92,58 @@ class OAuthError extends Error {
 
 type ClientAuthentication = "confidential" | "public";
 
+/**
+ * What Spotify answers a client it cannot authenticate: HTTP 400 (not the 401 with WWW-Authenticate that
+ * RFC 6749 §5.2 asks for when the client used the Authorization header) and the OAuth error form.
+ */
+const INVALID_CLIENT = () => new OAuthError(400, "invalid_client", "Invalid client");
+const INVALID_CLIENT_SECRET = () => new OAuthError(400, "invalid_client", "Invalid client secret");
+
+/**
+ * RFC 6749 §2.3.1: the client id and secret are each form-urlencoded (Appendix B) before they are joined
+ * with ":" and base64-encoded, so both may contain ":", "+", "%" and any Unicode character. Undoes that,
+ * strictly: a malformed escape or invalid UTF-8 is not a credential. Null when the header cannot be read.
+ */
+export function decodeBasicCredentials(header: string): { id: string; secret: string } | null {
+  const encoded = /^basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header)?.[1];
+  if (!encoded) return null;
+  const decoded = Buffer.from(encoded, "base64");
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(decoded);
+  } catch {
+    return null;
+  }
+  const separator = text.indexOf(":");
+  if (separator === -1) return null;
+  const id = formUrlDecode(text.slice(0, separator));
+  const secret = formUrlDecode(text.slice(separator + 1));
+  return id === null || secret === null ? null : { id, secret };
+}
+
+function formUrlDecode(value: string): string | null {
+  try {
+    return decodeURIComponent(value.replaceAll("+", " "));
+  } catch {
+    return null;
+  }
+}
+
 /** Basic header first (confidential clients), else client_id (and client_secret) in the body. */
 function authenticateClient(
   authorization: string | undefined,
   form: Readonly<Record<string, string>>,
   settings: SandboxSettings,
 ): ClientAuthentication {
-  const invalidClient = new OAuthError(400, "invalid_client", "Invalid client");
-  const invalidSecret = new OAuthError(401, "invalid_client", "Invalid client secret");
   if (authorization && /^basic\s/i.test(authorization)) {
-    const decoded = Buffer.from(authorization.replace(/^basic\s+/i, ""), "base64").toString("utf8");
-    const separator = decoded.indexOf(":");
-    if (separator === -1) throw invalidClient;
-    if (decoded.slice(0, separator) !== settings.clientId) throw invalidClient;
-    if (!sameSecret(decoded.slice(separator + 1), settings.clientSecret)) throw invalidSecret;
+    const credentials = decodeBasicCredentials(authorization);
+    if (!credentials || credentials.id !== settings.clientId) throw INVALID_CLIENT();
+    if (!sameSecret(credentials.secret, settings.clientSecret)) throw INVALID_CLIENT_SECRET();
     return "confidential";
   }
-  if (form.client_id !== settings.clientId) throw invalidClient;
+  if (form.client_id !== settings.clientId) throw INVALID_CLIENT();
   if (form.client_secret === undefined) return "public";
-  if (!sameSecret(form.client_secret, settings.clientSecret)) throw invalidSecret;
+  if (!sameSecret(form.client_secret, settings.clientSecret)) throw INVALID_CLIENT_SECRET();
   return "confidential";
 }
 
@@ -200,7 +233,7 @@ export function accountsRouter(dependencies: AccountsDependencies): Router {
       access_token: tokens.issueAccessToken(grant, settings.accessTokenTtlSeconds),
       token_type: "Bearer",
       scope: grant.scopes.join(" "),
-      expires_in: settings.accessTokenTtlSeconds,
+      ...(settings.omitExpiresIn ? {} : { expires_in: settings.accessTokenTtlSeconds }),
       ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
     };
   }
@@ -211,9 +244,7 @@ export function accountsRouter(dependencies: AccountsDependencies): Router {
     if (!pending || pending.grant.clientId !== settings.clientId) {
       throw new OAuthError(400, "invalid_grant", "Invalid authorization code");
     }
-    if (client === "public" && pending.codeChallenge === null) {
-      throw new OAuthError(401, "invalid_client", "Invalid client secret");
-    }
+    if (client === "public" && pending.codeChallenge === null) throw INVALID_CLIENT_SECRET();
     if (form.redirect_uri !== pending.redirectUri)
       throw new OAuthError(400, "invalid_grant", "Invalid redirect URI");
     if (pending.codeChallenge !== null) {
@@ -230,17 +261,24 @@ export function accountsRouter(dependencies: AccountsDependencies): Router {
     const refreshToken = form.refresh_token;
     if (!refreshToken) throw new OAuthError(400, "invalid_request", "refresh_token must be supplied");
     const lookup = tokens.findRefreshToken(refreshToken, settings.refreshTokenLifetimeSeconds);
+    if (lookup.status === "rotated") {
+      // A token that was replaced: a copy held by someone else, or a client that lost the answer and
+      // retried. With reuse detection the whole grant is revoked, as the OAuth security BCP advises.
+      if (settings.refreshTokenReuseDetection) tokens.revokeGrant(lookup.grant);
+      throw new OAuthError(400, "invalid_grant", "Invalid refresh token");
+    }
     if (lookup.status === "revoked") throw new OAuthError(400, "invalid_grant", "Refresh token revoked");
     if (lookup.status === "expired") throw new OAuthError(400, "invalid_grant", "Refresh token expired");
     if (lookup.status === "unknown" || lookup.grant.clientId !== settings.clientId) {
       throw new OAuthError(400, "invalid_grant", "Invalid refresh token");
     }
     // Only apps that proved themselves with PKCE may refresh without the client secret.
-    if (client === "public" && !lookup.grant.pkce)
-      throw new OAuthError(401, "invalid_client", "Invalid client secret");
-    const rotated = settings.rotateRefreshTokens
-      ? tokens.rotateRefreshToken(refreshToken, lookup.grant)
-      : undefined;
+    if (client === "public" && !lookup.grant.pkce) throw INVALID_CLIENT_SECRET();
+    const refreshes = tokens.countRefresh(lookup.grant);
+    const rotate =
+      settings.refreshTokenRotation === "always" ||
+      (settings.refreshTokenRotation === "sometimes" && refreshes % 2 === 0);
+    const rotated = rotate ? tokens.rotateRefreshToken(refreshToken, lookup.grant) : undefined;
     return tokenResponse(lookup.grant, rotated);
   }
 

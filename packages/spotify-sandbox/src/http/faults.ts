@@ -1,4 +1,4 @@
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { requireNonNegativeInteger } from "../settings.js";
 import { renderErrorPage, sendHtml } from "./html-page.js";
 import { sendApiError } from "./web-api-errors.js";
@@ -7,10 +7,17 @@ import { sendApiError } from "./web-api-errors.js";
 export type FaultTarget = "api" | "accounts" | "all";
 export type SandboxArea = "api" | "accounts";
 
+/** Spotify's quota error (July 2026): a 429 whose error object carries this `reason`. */
+export const QUOTA_EXCEEDED = "QUOTA_EXCEEDED";
+
 export type InjectedFault =
-  | { readonly kind: "rate-limit"; readonly retryAfterSeconds: number }
-  | { readonly kind: "server-error"; readonly status: number }
-  | { readonly kind: "malformed" };
+  | { readonly kind: "rate-limit"; readonly retryAfterSeconds: number; readonly quota: boolean }
+  | { readonly kind: "server-error"; readonly status: number; readonly retryAfterSeconds: number | null }
+  | { readonly kind: "malformed" }
+  /** The request is acted on (codes redeemed, refresh tokens rotated), then its answer is replaced by a 5xx. */
+  | { readonly kind: "fail-after-acting"; readonly status: number }
+  /** The request is acted on, and its answer leaves only after `delayMs` (on the sandbox's sleep). */
+  | { readonly kind: "late"; readonly delayMs: number };
 
 interface CountedFault {
   readonly fault: InjectedFault;
@@ -21,6 +28,7 @@ interface CountedFault {
 interface RateLimitWindow {
   readonly untilMs: number;
   readonly target: FaultTarget;
+  readonly quota: boolean;
 }
 
 /** Cut off mid-object: any JSON parser rejects it, as with a truncated upstream response. */
@@ -32,6 +40,11 @@ const SERVER_ERROR_MESSAGES: Readonly<Record<number, string>> = {
   503: "Service unavailable",
   504: "Gateway timeout",
 };
+
+function requireServerErrorStatus(status: number): void {
+  if (!Number.isInteger(status) || status < 500 || status > 599)
+    throw new RangeError("status must be a 5xx code");
+}
 
 function matches(target: FaultTarget, area: SandboxArea): boolean {
   return target === "all" || target === area;
@@ -50,20 +63,35 @@ export class FaultInjector {
     this.#now = now;
   }
 
-  rateLimitNext(count: number, retryAfterSeconds: number, target: FaultTarget): void {
+  rateLimitNext(count: number, retryAfterSeconds: number, target: FaultTarget, quota = false): void {
     requireNonNegativeInteger(retryAfterSeconds, "retryAfterSeconds");
-    this.#queue({ kind: "rate-limit", retryAfterSeconds }, count, target);
+    this.#queue({ kind: "rate-limit", retryAfterSeconds, quota }, count, target);
   }
 
-  rateLimitUntil(untilMs: number, target: FaultTarget): void {
+  rateLimitUntil(untilMs: number, target: FaultTarget, quota = false): void {
     if (!Number.isFinite(untilMs)) throw new RangeError("untilMs must be a finite number");
-    this.#windows.push({ untilMs, target });
+    this.#windows.push({ untilMs, target, quota });
   }
 
-  failNext(count: number, status: number, target: FaultTarget): void {
-    if (!Number.isInteger(status) || status < 500 || status > 599)
-      throw new RangeError("status must be a 5xx code");
-    this.#queue({ kind: "server-error", status }, count, target);
+  failNext(
+    count: number,
+    status: number,
+    target: FaultTarget,
+    retryAfterSeconds: number | null = null,
+  ): void {
+    requireServerErrorStatus(status);
+    if (retryAfterSeconds !== null) requireNonNegativeInteger(retryAfterSeconds, "retryAfterSeconds");
+    this.#queue({ kind: "server-error", status, retryAfterSeconds }, count, target);
+  }
+
+  failAfterActingNext(count: number, status: number, target: FaultTarget): void {
+    requireServerErrorStatus(status);
+    this.#queue({ kind: "fail-after-acting", status }, count, target);
+  }
+
+  answerLateNext(count: number, delayMs: number, target: FaultTarget): void {
+    requireNonNegativeInteger(delayMs, "delayMs");
+    this.#queue({ kind: "late", delayMs }, count, target);
   }
 
   malformedNext(count: number, target: FaultTarget): void {
@@ -80,8 +108,10 @@ export class FaultInjector {
     const now = this.#now();
     this.#windows = this.#windows.filter((window) => window.untilMs > now);
     const window = this.#windows.find((candidate) => matches(candidate.target, area));
-    if (window)
-      return { kind: "rate-limit", retryAfterSeconds: Math.max(1, Math.ceil((window.untilMs - now) / 1000)) };
+    if (window) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((window.untilMs - now) / 1000));
+      return { kind: "rate-limit", retryAfterSeconds, quota: window.quota };
+    }
     const counted = this.#counted.find((candidate) => matches(candidate.target, area));
     if (!counted) return undefined;
     counted.remaining--;
@@ -95,31 +125,78 @@ export class FaultInjector {
   }
 }
 
+/** An error answer in the area's own format: the Web API's error object, the OAuth form, an HTML page. */
+function sendFaultError(
+  request: Request,
+  response: Response,
+  area: SandboxArea,
+  status: number,
+  message: string,
+  reason?: string,
+): void {
+  if (area === "api") {
+    sendApiError(response, status, message, reason);
+  } else if (request.method === "GET") {
+    sendHtml(response, status, renderErrorPage("Something went wrong", message));
+  } else {
+    const error = status === 429 ? "rate_limit_exceeded" : "server_error";
+    response.status(status).json({ error, error_description: message });
+  }
+}
+
 /**
- * Answers with the injected fault, if any, in the area's own error format: the Web API's error object, the
- * OAuth error form on the token endpoint, an HTML page on the authorize page.
+ * Lets the request be handled as usual, then holds its answer: `hold` gets the sending of the real answer
+ * and decides when (or whether) it happens. Anything `hold` sends itself goes out directly.
  */
-export function injectFaults(faults: FaultInjector, area: SandboxArea): RequestHandler {
+function afterActing(response: Response, hold: (answer: () => void) => void): void {
+  const original = response.end;
+  response.end = ((...args: Parameters<Response["end"]>) => {
+    response.end = original;
+    hold(() => original.apply(response, args));
+    return response;
+  }) as Response["end"];
+}
+
+/**
+ * Answers with the injected fault, if any, in the area's own error format. Faults "after acting" let
+ * the request take effect first, like a gateway that loses or delays the upstream's answer.
+ */
+export function injectFaults(
+  faults: FaultInjector,
+  area: SandboxArea,
+  sleep: (ms: number) => Promise<void>,
+): RequestHandler {
   return (request, response, next) => {
     const fault = faults.take(area);
     if (!fault) return next();
-    if (fault.kind === "malformed") {
-      response.status(200).type("application/json; charset=utf-8").send(MALFORMED_BODY);
-      return;
-    }
-    const status = fault.kind === "rate-limit" ? 429 : fault.status;
-    const message =
-      fault.kind === "rate-limit"
-        ? "API rate limit exceeded"
-        : (SERVER_ERROR_MESSAGES[status] ?? "Server error");
-    if (fault.kind === "rate-limit") response.set("Retry-After", String(fault.retryAfterSeconds));
-    if (area === "api") {
-      sendApiError(response, status, message);
-    } else if (request.method === "GET") {
-      sendHtml(response, status, renderErrorPage("Something went wrong", message));
-    } else {
-      const error = fault.kind === "rate-limit" ? "rate_limit_exceeded" : "server_error";
-      response.status(status).json({ error, error_description: message });
+    switch (fault.kind) {
+      case "malformed":
+        response.status(200).type("application/json; charset=utf-8").send(MALFORMED_BODY);
+        return;
+      case "rate-limit":
+        response.set("Retry-After", String(fault.retryAfterSeconds));
+        if (fault.quota) sendFaultError(request, response, area, 429, "Too many requests", QUOTA_EXCEEDED);
+        else sendFaultError(request, response, area, 429, "API rate limit exceeded");
+        return;
+      case "server-error":
+        if (fault.retryAfterSeconds !== null) response.set("Retry-After", String(fault.retryAfterSeconds));
+        sendFaultError(request, response, area, fault.status, serverErrorMessage(fault.status));
+        return;
+      case "fail-after-acting":
+        afterActing(response, () => {
+          for (const name of response.getHeaderNames()) response.removeHeader(name);
+          sendFaultError(request, response, area, fault.status, serverErrorMessage(fault.status));
+        });
+        return next();
+      case "late":
+        afterActing(response, (send) => {
+          sleep(fault.delayMs).then(send, send);
+        });
+        return next();
     }
   };
+}
+
+function serverErrorMessage(status: number): string {
+  return SERVER_ERROR_MESSAGES[status] ?? "Server error";
 }

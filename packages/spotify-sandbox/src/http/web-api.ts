@@ -2,6 +2,7 @@ import { type Request, type Response, Router } from "express";
 import { type Listener, TIME_RANGES, type TimeRange } from "../catalog/generator.js";
 import type { ListenerDirectory } from "../catalog/listeners.js";
 import { type Play, recentPlays } from "../catalog/listening-history.js";
+import { type DevelopmentModeRoster, USER_NOT_REGISTERED_MESSAGE } from "../development-mode.js";
 import type { SandboxSettings } from "../settings.js";
 import type { Grant, TokenStore } from "../token-store.js";
 import { queryOf } from "./query.js";
@@ -23,8 +24,12 @@ export interface WebApiDependencies {
   readonly settings: SandboxSettings;
   readonly tokens: TokenStore;
   readonly listeners: ListenerDirectory;
+  readonly roster: DevelopmentModeRoster;
   readonly now: () => number;
 }
+
+/** RFC 6750 §3: every 401 names the scheme; with a token that was refused, also why. */
+const REALM = 'Bearer realm="spotify"';
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 50;
@@ -143,13 +148,14 @@ function cursorPage(plays: readonly Play[], query: URLSearchParams, endpoint: st
 }
 
 export function webApiRouter(dependencies: WebApiDependencies): Router {
-  const { settings, tokens, listeners, now } = dependencies;
+  const { settings, tokens, listeners, roster, now } = dependencies;
   const router = Router();
 
   /** The caller's grant, or undefined after answering 400/401/403 as Spotify does. */
   function authenticate(request: Request, response: Response, requiredScope?: string): Grant | undefined {
     const authorization = request.get("authorization");
     if (!authorization) {
+      response.set("WWW-Authenticate", REALM);
       sendApiError(response, 401, "No token provided");
       return undefined;
     }
@@ -161,11 +167,12 @@ export function webApiRouter(dependencies: WebApiDependencies): Router {
     const lookup = tokens.findAccessToken(bearer[1]);
     if (lookup.status !== "valid") {
       const message = lookup.status === "expired" ? "The access token expired" : "Invalid access token";
-      response.set(
-        "WWW-Authenticate",
-        `Bearer realm="spotify", error="invalid_token", error_description="${message}"`,
-      );
+      response.set("WWW-Authenticate", `${REALM}, error="invalid_token", error_description="${message}"`);
       sendApiError(response, 401, message);
+      return undefined;
+    }
+    if (settings.developmentMode && !roster.admit(lookup.grant.clientId, lookup.grant.personaId)) {
+      response.status(403).type("text/plain; charset=utf-8").send(USER_NOT_REGISTERED_MESSAGE);
       return undefined;
     }
     if (requiredScope && !lookup.grant.scopes.includes(requiredScope)) {

@@ -225,7 +225,7 @@ describe("authorization code exchange", () => {
     }
   });
 
-  it("refuses a wrong secret (401), an unknown client (400), and a secretless client without PKCE", async () => {
+  it("refuses a wrong secret, an unknown client and a secretless client without PKCE with 400 invalid_client, as Spotify", async () => {
     const code = await authorize(sandbox.accountsUrl, { persona: "chart-pop" });
     const form = { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI };
     const wrongSecret = await fetch(`${sandbox.accountsUrl}/api/token`, {
@@ -234,14 +234,14 @@ describe("authorization code exchange", () => {
       body: new URLSearchParams(form),
     });
     expect(await oauthError(wrongSecret)).toEqual({
-      status: 401,
+      status: 400,
       body: { error: "invalid_client", error_description: "Invalid client secret" },
     });
     const wrongBodySecret = await fetch(`${sandbox.accountsUrl}/api/token`, {
       method: "POST",
       body: new URLSearchParams({ ...form, client_id: CLIENT_ID, client_secret: "nope" }),
     });
-    expect(wrongBodySecret.status).toBe(401);
+    expect(wrongBodySecret.status).toBe(400);
     const unknownClient = await fetch(`${sandbox.accountsUrl}/api/token`, {
       method: "POST",
       body: new URLSearchParams({ ...form, client_id: "stranger", client_secret: CLIENT_SECRET }),
@@ -251,7 +251,10 @@ describe("authorization code exchange", () => {
       body: { error: "invalid_client", error_description: "Invalid client" },
     });
     const publicWithoutPkce = await requestToken(sandbox.accountsUrl, form, "public");
-    expect(publicWithoutPkce.status).toBe(401);
+    expect(await oauthError(publicWithoutPkce)).toEqual({
+      status: 400,
+      body: { error: "invalid_client", error_description: "Invalid client secret" },
+    });
     // None of the refusals used up the code.
     expect((await requestToken(sandbox.accountsUrl, form)).status).toBe(200);
   });
@@ -265,6 +268,7 @@ describe("authorization code exchange", () => {
 
 describe("refresh", () => {
   it("without rotation: no refresh_token in the answer, and the old one keeps working", async () => {
+    sandbox.controls.setRefreshTokenRotation("off");
     const { refresh_token: refreshToken = "" } = await signIn(sandbox, "metalhead");
     for (let round = 0; round < 2; round++) {
       const response = await requestToken(sandbox.accountsUrl, {
@@ -408,5 +412,190 @@ describe("registered redirect URIs", () => {
     } finally {
       await registered.close();
     }
+  });
+});
+
+/** RFC 6749 §2.3.1 / Appendix B: each credential is form-urlencoded (UTF-8) before base64. */
+function basicHeader(id: string, secret: string, encode: boolean): string {
+  const form = (value: string) => (encode ? new URLSearchParams([["", value]]).toString().slice(1) : value);
+  return `Basic ${Buffer.from(`${form(id)}:${form(secret)}`, "utf8").toString("base64")}`;
+}
+
+describe("client credentials in the Basic header (RFC 6749 §2.3.1)", () => {
+  const SPECIAL_SECRET = "p+ss%41:wörd ☃/=?&";
+  let special: RunningSandbox;
+  beforeAll(async () => {
+    special = await startSandbox({ clientId: "id:with+colon", clientSecret: SPECIAL_SECRET });
+  });
+  afterAll(async () => {
+    await special.close();
+  });
+
+  async function exchangeWith(authorization: string) {
+    const code = await (async () => {
+      const url = new URL(authorizeUrl(special.accountsUrl, { persona: "metalhead" }));
+      url.searchParams.set("client_id", "id:with+colon");
+      const response = await fetch(url, { redirect: "manual" });
+      return new URL(response.headers.get("location") ?? "").searchParams.get("code") ?? "";
+    })();
+    return fetch(`${special.accountsUrl}/api/token`, {
+      method: "POST",
+      headers: { authorization, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI }),
+    });
+  }
+
+  it("decodes form-urlencoded credentials, so '+', '%', ':' and non-ASCII work", async () => {
+    const response = await exchangeWith(basicHeader("id:with+colon", SPECIAL_SECRET, true));
+    expect(response.status).toBe(200);
+  });
+
+  it("refuses credentials that were not form-urlencoded with Spotify's 400 invalid_client", async () => {
+    // Unencoded, the id's ":" ends the id early, so the client is unknown.
+    expect(await oauthError(await exchangeWith(basicHeader("id:with+colon", SPECIAL_SECRET, false)))).toEqual(
+      {
+        status: 400,
+        body: { error: "invalid_client", error_description: "Invalid client" },
+      },
+    );
+    // An encoded id with an unencoded secret: "+" reads as a space and "%41" as "A".
+    const half = `Basic ${Buffer.from(
+      `${new URLSearchParams([["", "id:with+colon"]]).toString().slice(1)}:${SPECIAL_SECRET}`,
+    ).toString("base64")}`;
+    expect(await oauthError(await exchangeWith(half))).toEqual({
+      status: 400,
+      body: { error: "invalid_client", error_description: "Invalid client secret" },
+    });
+  });
+
+  it("refuses a header that is not base64 of id:secret, or holds a malformed escape", async () => {
+    for (const authorization of [
+      "Basic !!!",
+      `Basic ${Buffer.from("no-colon").toString("base64")}`,
+      `Basic ${Buffer.from("id%3Awith%2Bcolon:%zz").toString("base64")}`,
+      `Basic ${Buffer.from([0x69, 0x64, 0x3a, 0xff]).toString("base64")}`,
+    ]) {
+      const refused = await exchangeWith(authorization);
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: string }).error).toBe("invalid_client");
+    }
+  });
+});
+
+describe("access token lifetime", () => {
+  it("issues tokens for SandboxOptions.accessTokenTtlSeconds, expiring on the sandbox clock", async () => {
+    let now = START;
+    const short = await startSandbox({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      accessTokenTtlSeconds: 120,
+      now: () => now,
+    });
+    try {
+      const tokens = await signIn(short, "metalhead");
+      expect(tokens.expires_in).toBe(120);
+      now += 119_000;
+      expect((await getApi(short, "/v1/me", tokens.access_token)).status).toBe(200);
+      now += 1_000;
+      expect((await getApi(short, "/v1/me", tokens.access_token)).status).toBe(401);
+      short.controls.setAccessTokenTtl(30);
+      const refreshed = await requestToken(short.accountsUrl, {
+        grant_type: "refresh_token",
+        refresh_token: tokens.refresh_token ?? "",
+      });
+      expect(((await refreshed.json()) as TokenBody).expires_in).toBe(30);
+    } finally {
+      await short.close();
+    }
+  });
+
+  it("can leave expires_in out, as RFC 6749 §5.1 allows; the token still lasts the configured time", async () => {
+    sandbox.controls.setOmitExpiresIn(true);
+    const tokens = await signIn(sandbox, "chart-pop");
+    expect(tokens).not.toHaveProperty("expires_in");
+    expect(tokens).toHaveProperty("refresh_token");
+    clock += 3599_000;
+    expect((await getApi(sandbox, "/v1/me", tokens.access_token)).status).toBe(200);
+  });
+});
+
+describe("refresh token rotation and reuse detection", () => {
+  async function refreshWith(refreshToken: string) {
+    const response = await requestToken(sandbox.accountsUrl, {
+      grant_type: "refresh_token",
+      refresh_token: refreshToken,
+    });
+    return { status: response.status, body: (await response.json()) as TokenBody & { error?: string } };
+  }
+
+  it('rotates on every second refresh by default ("sometimes"), so both answers occur', async () => {
+    const { refresh_token: first = "" } = await signIn(sandbox, "metalhead");
+    const one = await refreshWith(first);
+    expect(one.status).toBe(200);
+    expect(one.body).not.toHaveProperty("refresh_token");
+    const two = await refreshWith(first);
+    expect(two.body.refresh_token).toMatch(/^AQ/);
+    expect(two.body.refresh_token).not.toBe(first);
+    expect((await refreshWith(first)).body).toEqual({
+      error: "invalid_grant",
+      error_description: "Invalid refresh token",
+    });
+    // Without reuse detection, presenting the old one changed nothing for the new one.
+    const three = await refreshWith(two.body.refresh_token ?? "");
+    expect(three.status).toBe(200);
+    expect(three.body).not.toHaveProperty("refresh_token");
+    expect((await getApi(sandbox, "/v1/me", three.body.access_token)).status).toBe(200);
+  });
+
+  it("with reuse detection, presenting a rotated-away refresh token revokes the whole grant", async () => {
+    sandbox.controls.setRefreshTokenRotation("always");
+    sandbox.controls.setRefreshTokenReuseDetection(true);
+    const { refresh_token: first = "" } = await signIn(sandbox, "hip-hop-head");
+    const other = await signIn(sandbox, "hip-hop-head"); // a second consent: another grant
+    const rotated = await refreshWith(first);
+    const current = rotated.body.refresh_token ?? "";
+    expect(current).not.toBe(first);
+
+    expect((await refreshWith(first)).body).toMatchObject({ error: "invalid_grant" });
+    expect((await refreshWith(current)).body).toEqual({
+      error: "invalid_grant",
+      error_description: "Refresh token revoked",
+    });
+    expect((await getApi(sandbox, "/v1/me", rotated.body.access_token)).status).toBe(401);
+    // Only that grant: the other consent's tokens still work.
+    expect((await refreshWith(other.refresh_token ?? "")).status).toBe(200);
+    expect((await getApi(sandbox, "/v1/me", other.access_token)).status).toBe(200);
+  });
+
+  it("a refresh that took effect but whose answer was lost leaves only a rotated-away token: presenting it again revokes the grant", async () => {
+    sandbox.controls.setRefreshTokenRotation("always");
+    sandbox.controls.setRefreshTokenReuseDetection(true);
+    const { refresh_token: first = "", access_token: accessToken } = await signIn(sandbox, "chart-pop");
+    sandbox.controls.failAfterActingNext(1, 502, "accounts");
+    expect(await refreshWith(first)).toEqual({
+      status: 502,
+      body: { error: "server_error", error_description: "Bad gateway" },
+    });
+    // What a blind retry does:
+    expect((await refreshWith(first)).body).toMatchObject({ error: "invalid_grant" });
+    expect((await getApi(sandbox, "/v1/me", accessToken)).status).toBe(401);
+  });
+
+  it("a 5xx or 429 before acting leaves the refresh token as it was", async () => {
+    sandbox.controls.setRefreshTokenRotation("always");
+    sandbox.controls.setRefreshTokenReuseDetection(true);
+    const { refresh_token: first = "" } = await signIn(sandbox, "classical-curator");
+    sandbox.controls.failNext(1, 503, "accounts", 2);
+    const unavailable = await requestToken(sandbox.accountsUrl, {
+      grant_type: "refresh_token",
+      refresh_token: first,
+    });
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get("retry-after")).toBe("2");
+    sandbox.controls.rateLimitNext(1, 1, "accounts");
+    expect((await refreshWith(first)).status).toBe(429);
+    const refreshed = await refreshWith(first);
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.refresh_token).toMatch(/^AQ/);
   });
 });

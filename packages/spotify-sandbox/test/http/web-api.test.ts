@@ -3,7 +3,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createSandbox, type RunningSandbox, startSandbox } from "../../src/index.js";
+import {
+  createSandbox,
+  DEVELOPMENT_MODE_USER_LIMIT,
+  type RunningSandbox,
+  startSandbox,
+  USER_NOT_REGISTERED_MESSAGE,
+} from "../../src/index.js";
 import { ALL_SCOPES, CLIENT_ID, CLIENT_SECRET, getApi, type SandboxUrls, signIn } from "../sign-in.js";
 
 const NOW = Date.UTC(2026, 10, 20, 18, 30);
@@ -126,6 +132,36 @@ describe("authentication and scopes", () => {
       status: 401,
       body: { error: { status: 401, message: "Invalid access token" } },
     });
+  });
+
+  it("names the Bearer scheme in WWW-Authenticate on every 401 (RFC 6750 §3), with invalid_token for a refused token", async () => {
+    const missing = await getApi(sandbox, "/v1/me", undefined);
+    expect(missing.response.headers.get("www-authenticate")).toBe('Bearer realm="spotify"');
+    const unknown = await getApi(sandbox, "/v1/me/player/recently-played", "BQunknown");
+    expect(unknown.response.headers.get("www-authenticate")).toBe(
+      'Bearer realm="spotify", error="invalid_token", error_description="Invalid access token"',
+    );
+    const ok = await getApi(sandbox, "/v1/me", metalheadToken);
+    expect(ok.response.headers.get("www-authenticate")).toBeNull();
+
+    let clock = NOW;
+    const shortLived = await startSandbox({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      accessTokenTtlSeconds: 60,
+      now: () => clock,
+    });
+    try {
+      const { access_token: token } = await signIn(shortLived, "chart-pop");
+      clock += 60_000;
+      const expired = await getApi(shortLived, "/v1/me/top/tracks", token);
+      expect(expired.status).toBe(401);
+      expect(expired.response.headers.get("www-authenticate")).toBe(
+        'Bearer realm="spotify", error="invalid_token", error_description="The access token expired"',
+      );
+    } finally {
+      await shortLived.close();
+    }
   });
 
   it("answers 403 Insufficient client scope when the grant lacks the endpoint's scope", async () => {
@@ -408,6 +444,69 @@ describe("development mode", () => {
 
     sandbox.controls.reset();
     expect(await getOk<Json>("/v1/me")).toHaveProperty("email");
+  });
+});
+
+describe("development mode's five-listener cap", () => {
+  const SIX = ["metalhead", "chart-pop", "indie-obscurist", "hip-hop-head", "jazz-soul-nostalgic", "seed:6"];
+
+  it("admits five distinct listeners per client; the sixth gets Spotify's 403 for an unregistered user", async () => {
+    const tokens = new Map<string, string>();
+    for (const persona of SIX) tokens.set(persona, (await signIn(sandbox, persona)).access_token);
+    sandbox.controls.setDevelopmentMode(true);
+    for (const persona of SIX.slice(0, 5)) {
+      expect((await getApi(sandbox, "/v1/me", tokens.get(persona))).status).toBe(200);
+    }
+    expect(sandbox.controls.developmentModeListeners).toEqual(SIX.slice(0, 5));
+
+    for (const path of ["/v1/me", "/v1/me/top/artists", "/v1/me/player/recently-played"]) {
+      const refused = await getApi(sandbox, path, tokens.get("seed:6"));
+      expect(refused.status).toBe(403);
+      expect(refused.response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expect(refused.body).toBe(USER_NOT_REGISTERED_MESSAGE);
+    }
+    // A new consent does not help, and the five keep working, each again and again.
+    const again = await signIn(sandbox, "seed:6");
+    expect((await getApi(sandbox, "/v1/me", again.access_token)).status).toBe(403);
+    for (const persona of SIX.slice(0, 5)) {
+      expect((await getApi(sandbox, "/v1/me/top/tracks", tokens.get(persona))).status).toBe(200);
+    }
+    expect(sandbox.controls.developmentModeListeners).toHaveLength(DEVELOPMENT_MODE_USER_LIMIT);
+  });
+
+  it("still answers 401 before 403 for a bad token, and lets everyone in outside development mode", async () => {
+    sandbox.controls.setDevelopmentMode(true);
+    for (const persona of SIX.slice(0, 5)) {
+      const { access_token: token } = await signIn(sandbox, persona);
+      expect((await getApi(sandbox, "/v1/me", token)).status).toBe(200);
+    }
+    expect((await getApi(sandbox, "/v1/me", "BQunknown")).status).toBe(401);
+    const { access_token: sixth } = await signIn(sandbox, "seed:6");
+    expect((await getApi(sandbox, "/v1/me", sixth)).status).toBe(403);
+    sandbox.controls.setDevelopmentMode(false);
+    expect((await getApi(sandbox, "/v1/me", sixth)).status).toBe(200);
+  });
+});
+
+describe("quota", () => {
+  it("exceedQuotaNext answers Spotify's QUOTA_EXCEEDED 429 with Retry-After, then serves again", async () => {
+    sandbox.controls.exceedQuotaNext(1, 3600);
+    const refused = await getApi(sandbox, "/v1/me/top/artists", metalheadToken);
+    expect(refused.status).toBe(429);
+    expect(refused.response.headers.get("retry-after")).toBe("3600");
+    expect(refused.body).toEqual({
+      error: { status: 429, message: "Too many requests", reason: "QUOTA_EXCEEDED" },
+    });
+    expect((await getApi(sandbox, "/v1/me/top/artists", metalheadToken)).status).toBe(200);
+  });
+
+  it("exceedQuotaUntil refuses every Web API request until the time, counting Retry-After down", async () => {
+    sandbox.controls.exceedQuotaUntil(NOW + 90_500);
+    for (const path of ["/v1/me", "/v1/me/player/recently-played"]) {
+      const refused = await getApi(sandbox, path, metalheadToken);
+      expect(refused.response.headers.get("retry-after")).toBe("91");
+      expect(refused.body).toMatchObject({ error: { reason: "QUOTA_EXCEEDED" } });
+    }
   });
 });
 
