@@ -22,7 +22,8 @@ export {
   SignInError,
   type UnwrappedClientError,
 } from "./errors.js";
-export type { Fetch } from "./fetch.js";
+export { baseUrl, type Fetch, reportUnreachable } from "./fetch.js";
+export { type DemoPersona, GENERATED_PERSONA, listDemoPersonas } from "./personas.js";
 export type { SessionOptions, SessionTokens } from "./session.js";
 export {
   DEMO_REDIRECT,

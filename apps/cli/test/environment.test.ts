@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readEnvironment } from "../../src/cli/environment.js";
+import { readEnvironment } from "../src/environment.js";
 
 describe("readEnvironment", () => {
   it("keeps credentials under XDG_CONFIG_HOME, else ~/.config", () => {

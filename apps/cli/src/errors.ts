@@ -16,5 +16,8 @@ export class UsageError extends CliError {
   }
 }
 
+/** What a shell reports for a command ended by Ctrl-C (128 + SIGINT). */
+export const INTERRUPTED_EXIT_CODE = 130;
+
 export const NOT_SIGNED_IN = "Not signed in. Run `unwrapped login` first.";
 export const SESSION_ENDED = "Your session has ended. Run `unwrapped login` to sign in again.";

@@ -1,4 +1,4 @@
-import type { AnalysisResult, AnalysisStatus } from "../analysis-watch.js";
+import type { AnalysisResult, AnalysisStatus } from "@unwrapped/client";
 
 /** ANSI styles, or plain text when colors are off. */
 export interface Style {

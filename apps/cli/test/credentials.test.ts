@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CredentialsStore, type StoredCredentials } from "../../src/cli/credentials.js";
-import { CliError } from "../../src/cli/errors.js";
+import { CredentialsStore, type StoredCredentials } from "../src/credentials.js";
+import { CliError } from "../src/errors.js";
 
 const CREDENTIALS: StoredCredentials = {
   version: 1,

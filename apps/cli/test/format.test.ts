@@ -1,6 +1,6 @@
+import type { AnalysisResult } from "@unwrapped/client";
 import { describe, expect, it } from "vitest";
-import type { AnalysisResult } from "../../src/analysis-watch.js";
-import { createStyle, meter, percent, renderVerdict, table, wrapText } from "../../src/cli/format.js";
+import { createStyle, meter, percent, renderVerdict, table, wrapText } from "../src/format.js";
 
 const LOREM =
   "Your taste runs on distortion and devotion. You have listened to the same six bands since the day " +

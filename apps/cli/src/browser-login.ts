@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { signInErrorMessage } from "../sign-in.js";
+import { signInErrorMessage } from "@unwrapped/client";
 import { CliError } from "./errors.js";
 
 /** A one-shot listener on a loopback port that receives the browser after sign-in. */

@@ -1,10 +1,15 @@
-import { describeError, isSessionEndedError } from "../errors.js";
+import { describeError, isSessionEndedError } from "@unwrapped/client";
+import manifest from "../package.json" with { type: "json" };
 import { openBrowser } from "./browser-login.js";
 import { COMMANDS } from "./commands/index.js";
 import { type CliDependencies, createContext } from "./context.js";
-import { CliError, SESSION_ENDED, UsageError } from "./errors.js";
+import { CliError, INTERRUPTED_EXIT_CODE, SESSION_ENDED, UsageError } from "./errors.js";
 
 const HELP_FLAGS = new Set(["--help", "-h"]);
+const VERSION_FLAGS = new Set(["--version", "-v"]);
+
+/** This CLI's version (apps/cli/package.json, inlined by the build). */
+export const VERSION = manifest.version;
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -15,7 +20,8 @@ What your music taste says about you, from the command line.
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join("\n")}
 
-Run \`unwrapped <command> --help\` for a command's options. Start with \`unwrapped login\`.
+Run \`unwrapped <command> --help\` for a command's options, \`unwrapped --version\` for the version.
+Start with \`unwrapped login\` (in demo mode: \`unwrapped personas\`, then \`unwrapped login --persona ID\`).
 `;
 }
 
@@ -28,6 +34,10 @@ export async function runCli(argv: readonly string[], dependencies: CliDependenc
   const [name, ...rest] = argv;
   if (name === undefined || HELP_FLAGS.has(name) || name === "help") {
     stdout.write(usage());
+    return 0;
+  }
+  if (VERSION_FLAGS.has(name)) {
+    stdout.write(`unwrapped ${VERSION}\n`);
     return 0;
   }
   try {
@@ -43,12 +53,26 @@ export async function runCli(argv: readonly string[], dependencies: CliDependenc
       stdout.write(`${command.help}\n`);
       return 0;
     }
-    await command.run(rest, createContext(dependencies, openBrowser));
+    const context = createContext(dependencies, openBrowser);
+    await (command.interruptible
+      ? command.run(rest, context)
+      : untilInterrupted(command.run(rest, context), context.interrupted));
     return 0;
   } catch (error) {
     stderr.write(`${errorLine(error)}\n`);
     return error instanceof CliError ? error.exitCode : 1;
   }
+}
+
+/** The command's outcome, or "Interrupted." (exit code 130) as soon as Ctrl-C is pressed. */
+function untilInterrupted(running: Promise<void>, interrupted: AbortSignal): Promise<void> {
+  if (interrupted.aborted)
+    return Promise.reject(new CliError("Interrupted.", { exitCode: INTERRUPTED_EXIT_CODE }));
+  return new Promise((resolve, reject) => {
+    const onInterrupt = () => reject(new CliError("Interrupted.", { exitCode: INTERRUPTED_EXIT_CODE }));
+    interrupted.addEventListener("abort", onInterrupt, { once: true });
+    running.then(resolve, reject).finally(() => interrupted.removeEventListener("abort", onInterrupt));
+  });
 }
 
 function errorLine(error: unknown): string {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { SessionTokens } from "../session.js";
+import type { SessionTokens } from "@unwrapped/client";
 import { CliError } from "./errors.js";
 
 /** What `unwrapped login` keeps between runs. */

@@ -3,6 +3,7 @@ import type { Command } from "./command.js";
 import { historyCommand } from "./history.js";
 import { loginCommand } from "./login.js";
 import { logoutCommand } from "./logout.js";
+import { personasCommand } from "./personas.js";
 import { resultCommand } from "./result.js";
 import { shareCommand } from "./share.js";
 import { whoamiCommand } from "./whoami.js";
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   shareCommand,
   whoamiCommand,
   logoutCommand,
+  personasCommand,
 ];

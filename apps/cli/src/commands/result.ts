@@ -1,5 +1,4 @@
-import type { AnalysisResult } from "../../analysis-watch.js";
-import { errorCode } from "../../errors.js";
+import { type AnalysisResult, errorCode } from "@unwrapped/client";
 import { COMMON_OPTIONS, parseCommandArgs } from "../args.js";
 import { type CliContext, signedInClient } from "../context.js";
 import { CliError } from "../errors.js";

@@ -1,6 +1,10 @@
-import { createClient, type UnwrappedClient } from "../client.js";
-import { isUnwrappedClientError } from "../errors.js";
-import { baseUrl, type Fetch } from "../fetch.js";
+import {
+  baseUrl,
+  createClient,
+  type Fetch,
+  isUnwrappedClientError,
+  type UnwrappedClient,
+} from "@unwrapped/client";
 import { CredentialsStore, credentialsFromSession, type StoredCredentials } from "./credentials.js";
 import type { CliEnvironment } from "./environment.js";
 import { CliError, NOT_SIGNED_IN, SESSION_ENDED, UsageError } from "./errors.js";
@@ -20,6 +24,8 @@ export interface CliContext {
   readonly openBrowser: (url: string) => void;
   /** How long `login` waits for the browser. */
   readonly loginTimeoutMs: number;
+  /** Aborted on Ctrl-C (SIGINT). Commands marked `interruptible` end themselves when it fires. */
+  readonly interrupted: AbortSignal;
 }
 
 export interface CliDependencies {
@@ -28,6 +34,8 @@ export interface CliDependencies {
   readonly fetch?: Fetch | undefined;
   readonly openBrowser?: ((url: string) => void) | undefined;
   readonly loginTimeoutMs?: number | undefined;
+  /** Aborted on Ctrl-C: the process's SIGINT, or a test's AbortController. */
+  readonly interrupted?: AbortSignal | undefined;
 }
 
 export function createContext(dependencies: CliDependencies, openBrowser: (url: string) => void): CliContext {
@@ -39,6 +47,7 @@ export function createContext(dependencies: CliDependencies, openBrowser: (url: 
     fetch: dependencies.fetch,
     openBrowser: dependencies.openBrowser ?? openBrowser,
     loginTimeoutMs: dependencies.loginTimeoutMs ?? 5 * 60_000,
+    interrupted: dependencies.interrupted ?? new AbortController().signal,
   };
 }
 

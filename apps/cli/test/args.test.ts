@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { COMMON_OPTIONS, parseCommandArgs } from "../../src/cli/args.js";
-import { UsageError } from "../../src/cli/errors.js";
+import { COMMON_OPTIONS, parseCommandArgs } from "../src/args.js";
+import { UsageError } from "../src/errors.js";
 
 const OPTIONS = { ...COMMON_OPTIONS, json: { type: "boolean" } } as const;
 

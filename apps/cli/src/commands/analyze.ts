@@ -1,7 +1,7 @@
-import { isTerminalStatus, waitForAnalysis } from "../../analysis-watch.js";
+import { isTerminalStatus, waitForAnalysis } from "@unwrapped/client";
 import { COMMON_OPTIONS, parseCommandArgs } from "../args.js";
 import { signedInClient } from "../context.js";
-import { CliError } from "../errors.js";
+import { CliError, INTERRUPTED_EXIT_CODE } from "../errors.js";
 import { ProgressDisplay } from "../progress.js";
 import { type Command, HELP_OPTION_HELP, SERVER_OPTION_HELP } from "./command.js";
 import { printResult } from "./result.js";
@@ -19,7 +19,11 @@ Options:
   --fresh        analyse again even if you already have a verdict (rate limited)
   --json         print the result as JSON only (progress, if any, goes to stderr)
 ${SERVER_OPTION_HELP}
-${HELP_OPTION_HELP}`,
+${HELP_OPTION_HELP}
+
+Ctrl-C stops watching, not the analysis: it goes on on the server, and \`unwrapped result\` shows
+the verdict once it is done.`,
+  interruptible: true,
 
   async run(argv, context) {
     const values = parseCommandArgs("analyze", argv, {
@@ -38,7 +42,15 @@ ${HELP_OPTION_HELP}`,
           analysisId: status.analysisId,
           onStatus: (update) => progress.update(update),
           reconnectTimeoutMs: 30_000,
+          signal: context.interrupted,
         });
+      } catch (error) {
+        if (!context.interrupted.aborted) throw error;
+        throw new CliError(
+          "Stopped watching. The analysis goes on on the server: run `unwrapped result` to see the " +
+            "verdict when it is done (or `unwrapped analyze` to watch it again).",
+          { exitCode: INTERRUPTED_EXIT_CODE },
+        );
       } finally {
         progress.finish();
       }

@@ -7,6 +7,11 @@ export interface Command {
   readonly summary: string;
   /** The full help: usage, what it does, options. */
   readonly help: string;
+  /**
+   * The command ends itself when `context.interrupted` fires (with a message saying what Ctrl-C left
+   * behind). Any other command is cut short with "Interrupted." and exit code 130.
+   */
+  readonly interruptible?: boolean;
   run(argv: readonly string[], context: CliContext): Promise<void>;
 }
 

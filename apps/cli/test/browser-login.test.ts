@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { listenForLoginRedirect } from "../../src/cli/browser-login.js";
+import { listenForLoginRedirect } from "../src/browser-login.js";
 
 describe("the loopback listener for browser sign-in", () => {
   it("hands over the login code and tells the browser it can close the tab", async () => {

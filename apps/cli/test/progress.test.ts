@@ -1,6 +1,6 @@
+import type { AnalysisStatus } from "@unwrapped/client";
 import { describe, expect, it } from "vitest";
-import type { AnalysisStatus } from "../../src/analysis-watch.js";
-import { ProgressDisplay, progressLine } from "../../src/cli/progress.js";
+import { ProgressDisplay, progressLine } from "../src/progress.js";
 
 function status(stage: AnalysisStatus["stage"], progress: number): AnalysisStatus {
   return {

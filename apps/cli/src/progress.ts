@@ -1,4 +1,4 @@
-import type { AnalysisStatus } from "../analysis-watch.js";
+import type { AnalysisStatus } from "@unwrapped/client";
 import { meter, percent } from "./format.js";
 import { type OutputStream, terminalWidth } from "./io.js";
 

@@ -1,5 +1,4 @@
-import { createClient } from "../../client.js";
-import { describeError } from "../../errors.js";
+import { createClient, describeError } from "@unwrapped/client";
 import { COMMON_OPTIONS, parseCommandArgs } from "../args.js";
 import { CliError } from "../errors.js";
 import { type Command, HELP_OPTION_HELP } from "./command.js";

@@ -1,11 +1,18 @@
-import { createClient } from "../../client.js";
-import { baseUrl, reportUnreachable } from "../../fetch.js";
-import type { SessionTokens } from "../../session.js";
-import { exchangeLoginCode, loginUrl, signInWithPersona } from "../../sign-in.js";
+import {
+  baseUrl,
+  createClient,
+  exchangeLoginCode,
+  loginUrl,
+  reportUnreachable,
+  type SessionTokens,
+  SignInError,
+  signInWithPersona,
+} from "@unwrapped/client";
 import { COMMON_OPTIONS, parseCommandArgs } from "../args.js";
 import { listenForLoginRedirect } from "../browser-login.js";
 import { type CliContext, resolveServer } from "../context.js";
 import { credentialsFromSession, type StoredCredentials } from "../credentials.js";
+import { CliError } from "../errors.js";
 import { type Command, HELP_OPTION_HELP, SERVER_OPTION_HELP } from "./command.js";
 
 export const loginCommand: Command = {
@@ -29,7 +36,14 @@ ${HELP_OPTION_HELP}`,
     const previous = await context.credentials.read().catch(() => null);
     const server = resolveServer(context, values.server, previous?.server);
     const tokens = values.persona
-      ? await signInWithPersona({ url: server, persona: values.persona, fetch: context.fetch })
+      ? await signInWithPersona({ url: server, persona: values.persona, fetch: context.fetch }).catch(
+          (error: unknown) => {
+            if (error instanceof SignInError && error.code === "unknown_persona") {
+              throw new CliError(`${error.message} \`unwrapped personas\` describes them.`, { cause: error });
+            }
+            throw error;
+          },
+        )
       : await signInWithBrowser(context, server);
     await context.credentials.write(credentialsFromSession(server, tokens));
     await endPreviousSession(context, previous);
