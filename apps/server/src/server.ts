@@ -74,13 +74,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     : createHttpServer(listener);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.server.port, config.server.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  try {
+    await listen(server, config.server.host, config.server.port);
+  } catch (error) {
+    await services.statusHub.close();
+    if (!options.database) await database.close();
+    throw error;
+  }
   await worker?.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -110,6 +110,49 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       if (!options.database) await database.close();
     },
   };
+}
+
+/** The address could not be taken; the message says which setting to change. */
+export class ListenError extends Error {
+  override readonly name = "ListenError";
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, host, port));
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+export function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return new ListenError(
+        `Port ${port} on ${host} is already in use (another unwrapped server?). Stop what uses it, or set ` +
+          `PORT to a free port, e.g. PORT=${port === 65_535 ? 8001 : port + 1} pnpm start.`,
+        { cause: error },
+      );
+    case "EACCES":
+      return new ListenError(
+        `Not allowed to listen on port ${port} of ${host} (ports below 1024 need privileges). Set PORT to ` +
+          "1024 or above, e.g. PORT=8000.",
+        { cause: error },
+      );
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return new ListenError(
+        `HOST=${host} is not an address of this machine. Set HOST to one of its addresses: 127.0.0.1 (the ` +
+          "default) for this machine only, 0.0.0.0 for every network.",
+        { cause: error },
+      );
+    default:
+      return error;
+  }
 }
 
 /** HTTP dependencies whose fetch trusts one extra certificate (the server's own, self-signed). */

@@ -26,7 +26,7 @@ async function trpcCode(promise: Promise<unknown>): Promise<string> {
 
 describe("sign-in with Spotify", () => {
   let server: TestServer;
-  const log = memoryLogger("info");
+  const log = memoryLogger("debug");
   beforeAll(async () => {
     server = await startTestServer({ logger: log.logger });
   });

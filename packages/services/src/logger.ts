@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from "pino";
+import pretty from "pino-pretty";
 
 export type { Logger } from "pino";
 
@@ -34,10 +35,17 @@ export const REDACTED_PATHS = [
   "*.token",
 ];
 
-export function createLogger(
-  options: { level: string; name?: string; pretty?: boolean },
-  destination?: DestinationStream,
-): Logger {
+export interface LoggerOptions {
+  readonly level: string;
+  readonly name?: string;
+  /**
+   * Readable lines (local time, level, message, then the fields) instead of JSON lines: for a person at
+   * a terminal in development. Log collectors (pipes, files, production) want JSON.
+   */
+  readonly pretty?: boolean;
+}
+
+export function createLogger(options: LoggerOptions, destination?: DestinationStream): Logger {
   return pino(
     {
       level: options.level,
@@ -46,6 +54,10 @@ export function createLogger(
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    destination ??
+      (options.pretty
+        ? // In-process and synchronous: nothing is lost when the process exits right after a line.
+          pretty({ sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" })
+        : undefined),
   );
 }
