@@ -17,17 +17,30 @@ export interface LoopbackListener {
  * Listens on 127.0.0.1 at a free port, like gh or gcloud do, for the redirect that ends a browser
  * sign-in, answers the browser with a page saying it can be closed, and hands over the login code.
  */
-export async function listenForLoginRedirect(options: { timeoutMs: number }): Promise<LoopbackListener> {
+export async function listenForLoginRedirect(options: {
+  /** How long to wait for the browser (said in the message when it runs out). */
+  readonly timeoutMs: number;
+  /** Gives up when this aborts; `AbortSignal.timeout(timeoutMs)` by default (tests abort their own). */
+  readonly giveUp?: AbortSignal;
+}): Promise<LoopbackListener> {
   let settle: { resolve: (code: string) => void; reject: (error: Error) => void } | undefined;
   const loginCode = new Promise<string>((resolve, reject) => {
     settle = { resolve, reject };
   });
   let done = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const giveUp = options.giveUp ?? AbortSignal.timeout(options.timeoutMs);
+  const onGiveUp = () =>
+    finish(() =>
+      settle?.reject(
+        new CliError(
+          `Gave up waiting for the sign-in after ${Math.round(options.timeoutMs / 60_000) || 1} minute(s). Run \`unwrapped login\` to try again.`,
+        ),
+      ),
+    );
   const finish = (outcome: () => void) => {
     if (done) return;
     done = true;
-    clearTimeout(timer);
+    giveUp.removeEventListener("abort", onGiveUp);
     outcome();
   };
 
@@ -54,17 +67,8 @@ export async function listenForLoginRedirect(options: { timeoutMs: number }): Pr
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
   });
-  timer = setTimeout(
-    () =>
-      finish(() =>
-        settle?.reject(
-          new CliError(
-            `Gave up waiting for the sign-in after ${Math.round(options.timeoutMs / 60_000) || 1} minute(s). Run \`unwrapped login\` to try again.`,
-          ),
-        ),
-      ),
-    options.timeoutMs,
-  );
+  if (giveUp.aborted) onGiveUp();
+  else giveUp.addEventListener("abort", onGiveUp, { once: true });
   const { port } = server.address() as AddressInfo;
 
   return {

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Config } from "@unwrapped/config";
@@ -37,26 +37,50 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the database, applies migrations (unless MIGRATE=off), mounts everything and listens. */
+/**
+ * Takes the address first (a taken port fails at once, before any database work), then opens the
+ * database, applies migrations (unless MIGRATE=off) and mounts everything. Until then every request
+ * answers 503 "starting".
+ */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, logger } = options;
-  const database =
-    options.database ?? (await createDatabase(config.database, { applicationName: "unwrapped-server" }));
-  if (config.migrate) {
-    const { applied } = await migrate(database.db);
-    if (applied > 0) logger.info({ applied }, "applied database migrations");
-  }
   const tls = await loadTls(config, logger);
-  // Demo mode over https with a self-signed certificate: the server calls its own sandbox through
-  // PUBLIC_URL, so it must trust the certificate it made.
-  const http = options.http ?? (tls && config.spotify.demo ? trustingHttp(tls.cert) : undefined);
-  const services = createServices({
-    config,
-    database,
-    logger,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(http ? { http } : {}),
-  });
+  let ready: RequestListener | null = null;
+  const route: RequestListener = (request, response) => {
+    if (ready) return ready(request, response);
+    response.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
+    response.end('{"status":"starting"}');
+  };
+  const server: Server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key }, route)
+    : createHttpServer(route);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await listen(server, config.server.host, config.server.port);
+
+  let database: DatabaseHandle | undefined = options.database;
+  let services: Services | undefined;
+  try {
+    database ??= await createDatabase(config.database, { applicationName: "unwrapped-server" });
+    if (config.migrate) {
+      const { applied } = await migrate(database.db);
+      if (applied > 0) logger.info({ applied }, "applied database migrations");
+    }
+    // Demo mode over https with a self-signed certificate: the server calls its own sandbox through
+    // PUBLIC_URL, so it must trust the certificate it made.
+    const http = options.http ?? (tls && config.spotify.demo ? trustingHttp(tls.cert) : undefined);
+    services = createServices({
+      config,
+      database,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(http ? { http } : {}),
+    });
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    if (!options.database) await database?.close();
+    throw error;
+  }
   const sandbox = config.spotify.demo
     ? createSandbox({
         clientId: config.spotify.clientId,
@@ -67,20 +91,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         developmentMode: config.spotify.sandboxDevelopmentMode,
       })
     : null;
-  const listener = createRequestListener({ services, sandbox: sandbox?.router });
+  ready = createRequestListener({ services, sandbox: sandbox?.router });
   const worker = config.worker.mode === "inline" ? services.createWorker() : null;
-  const server: Server = tls
-    ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener)
-    : createHttpServer(listener);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  try {
-    await listen(server, config.server.host, config.server.port);
-  } catch (error) {
-    await services.statusHub.close();
-    if (!options.database) await database.close();
-    throw error;
-  }
   await worker?.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;

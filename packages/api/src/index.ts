@@ -3,6 +3,7 @@ export { toTRPCError } from "./error-mapping.js";
 export {
   createLocalCaller,
   createLocalCallerForUser,
+  eventData,
   type LocalCaller,
   type LocalCallerOptions,
 } from "./local-caller.js";

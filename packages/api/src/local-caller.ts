@@ -1,3 +1,4 @@
+import { isTrackedEnvelope } from "@trpc/server";
 import type { Logger, Services, SessionTokens } from "@unwrapped/services";
 import { createContextFactory } from "./context.js";
 import { createCaller } from "./root.js";
@@ -44,4 +45,13 @@ export async function createLocalCallerForUser(
     caller: createLocalCaller({ services, accessToken: session.accessToken, logger: options.logger }),
     session,
   };
+}
+
+/**
+ * The data of one event of a subscription called in process, such as a status of `analysis.watch`:
+ * `for await (const event of await caller.analysis.watch({ analysisId })) console.log(eventData(event))`.
+ * tRPC types these events as `{ id, data }` but yields the envelopes `tracked()` made; this reads both.
+ */
+export function eventData<T>(event: { readonly id: string; readonly data: T }): T {
+  return isTrackedEnvelope<T>(event) ? event[1] : event.data;
 }

@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { createLocalCaller, createLocalCallerForUser } from "../src/local-caller.js";
+import { createLocalCaller, createLocalCallerForUser, eventData } from "../src/local-caller.js";
 import { apiTest } from "./support/api-fixture.js";
 import { rejectionOf } from "./support/error-shape.js";
 
@@ -15,6 +15,20 @@ describe("createLocalCaller", () => {
       expect((await rejectionOf(anonymous.auth.me())).code).toBe("UNAUTHORIZED");
     },
   );
+});
+
+describe("eventData", () => {
+  apiTest("reads the statuses of a watch in process, which ends after the terminal one", async ({ api }) => {
+    const { listener } = api.world;
+    const caller = createLocalCaller({ services: api.services, accessToken: listener.accessToken });
+    const statuses = [];
+    for await (const event of await caller.analysis.watch({ analysisId: listener.completedAnalysisId })) {
+      statuses.push(eventData(event));
+    }
+    expect(statuses).toEqual([
+      expect.objectContaining({ analysisId: listener.completedAnalysisId, status: "completed" }),
+    ]);
+  });
 });
 
 describe("createLocalCallerForUser", () => {

@@ -1,9 +1,9 @@
 import { createTRPCClient, httpLink } from "@trpc/client";
-import type { AppRouter } from "@unwrapped/api";
 import superjson from "superjson";
 import { SignInError } from "./errors.js";
 import { baseUrl, type Fetch, reportUnreachable } from "./fetch.js";
 import { GENERATED_PERSONA, listDemoPersonas } from "./personas.js";
+import type { AppRouter } from "./router-types.js";
 import type { SessionTokens } from "./session.js";
 
 /**
@@ -60,6 +60,12 @@ export async function demoLoginCode(options: PersonaSignInOptions): Promise<stri
     loginUrl(server, DEMO_REDIRECT),
     `The server at ${server} did not start a sign-in`,
   );
+  // Sign-in pages elsewhere than this server may be the real Spotify's: make sure the server is in demo
+  // mode before sending a persona anywhere.
+  if (authorize.origin !== new URL(server).origin) {
+    const refusal = await personaRefusal(server, options);
+    if (refusal?.code === "not_demo_mode") throw refusal;
+  }
   authorize.searchParams.set("persona", options.persona);
   const callback = await follow(authorize, `The sign-in page refused persona "${options.persona}"`).catch(
     async (error: unknown) => {

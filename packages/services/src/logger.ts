@@ -45,6 +45,10 @@ export interface LoggerOptions {
   readonly pretty?: boolean;
 }
 
+/**
+ * The process's logger: JSON lines (or pretty ones) to `destination`, stdout by default, with
+ * credentials redacted wherever they appear.
+ */
 export function createLogger(options: LoggerOptions, destination?: DestinationStream): Logger {
   return pino(
     {
@@ -54,10 +58,14 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination ??
-      (options.pretty
-        ? // In-process and synchronous: nothing is lost when the process exits right after a line.
-          pretty({ sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" })
-        : undefined),
+    options.pretty
+      ? // In-process and synchronous: nothing is lost when the process exits right after a line.
+        pretty({
+          sync: true,
+          translateTime: "SYS:HH:MM:ss.l",
+          ignore: "pid,hostname",
+          destination: destination ?? 1,
+        })
+      : destination,
   );
 }

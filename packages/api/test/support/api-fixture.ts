@@ -11,7 +11,7 @@ import {
 import { type RunningSandbox, startSandbox } from "@unwrapped/spotify-sandbox";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll } from "vitest";
-import { createLocalCaller, type LocalCaller } from "../../src/local-caller.js";
+import { createLocalCaller, eventData, type LocalCaller } from "../../src/local-caller.js";
 
 /** What every test file of this package shares, committed once in the file's database. */
 export interface ApiWorld {
@@ -76,23 +76,17 @@ async function startWorld(): Promise<ApiWorld> {
     const listener = await signInPersona(services, "metalhead");
     const caller = createLocalCaller({ services, accessToken: listener.accessToken });
     const begun = await caller.analysis.begin();
-    for await (const status of await caller.analysis.watch({ analysisId: begun.analysisId })) {
-      const current = statusOf(status);
-      if (current.status === "failed")
-        throw new Error(`the world's analysis failed: ${current.error?.message}`);
-      if (current.status === "completed") break;
+    for await (const event of await caller.analysis.watch({ analysisId: begun.analysisId })) {
+      const status = eventData(event);
+      if (status.status === "failed")
+        throw new Error(`the world's analysis failed: ${status.error?.message}`);
+      if (status.status === "completed") break;
     }
     return { sandbox, config, handle, listener: { ...listener, completedAnalysisId: begun.analysisId } };
   } finally {
     await worker.stop();
     await services.statusHub.close();
   }
-}
-
-/** `analysis.watch` yields tracked events (`{ id, data }`) in process; the status is their data. */
-function statusOf(event: unknown): { status: string; error: { message: string } | null } {
-  const tracked = event as { data?: unknown };
-  return (tracked.data ?? event) as { status: string; error: { message: string } | null };
 }
 
 /**
