@@ -13,7 +13,6 @@ import {
   type Worker,
 } from "@unwrapped/services";
 import { createSandbox, type SandboxControls } from "@unwrapped/spotify-sandbox";
-import { Agent, fetch as undiciFetch } from "undici";
 import { createRequestListener } from "./app.js";
 import { loadTls } from "./https.js";
 
@@ -68,7 +67,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
     // Demo mode over https with a self-signed certificate: the server calls its own sandbox through
     // PUBLIC_URL, so it must trust the certificate it made.
-    const http = options.http ?? (tls && config.spotify.demo ? trustingHttp(tls.cert) : undefined);
+    const http = options.http ?? (tls && config.spotify.demo ? await trustingHttp(tls.cert) : undefined);
     services = createServices({
       config,
       database,
@@ -168,7 +167,9 @@ export function listenError(error: NodeJS.ErrnoException, host: string, port: nu
 }
 
 /** HTTP dependencies whose fetch trusts one extra certificate (the server's own, self-signed). */
-function trustingHttp(certificate: string): HttpDependencies {
+async function trustingHttp(certificate: string): Promise<HttpDependencies> {
+  // Loaded only for this case (https with a self-signed certificate in demo mode).
+  const { Agent, fetch: undiciFetch } = await import("undici");
   const dispatcher = new Agent({ connect: { ca: certificate } });
   return {
     ...defaultHttpDependencies,

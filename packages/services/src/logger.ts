@@ -1,5 +1,5 @@
+import { createRequire } from "node:module";
 import { type DestinationStream, type Logger, pino } from "pino";
-import pretty from "pino-pretty";
 
 export type { Logger } from "pino";
 
@@ -60,7 +60,8 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
     },
     options.pretty
       ? // In-process and synchronous: nothing is lost when the process exits right after a line.
-        pretty({
+        // Loaded only when wanted, so a JSON-logging start does not pay for it.
+        loadPinoPretty()({
           sync: true,
           translateTime: "SYS:HH:MM:ss.l",
           ignore: "pid,hostname",
@@ -68,4 +69,8 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
         })
       : destination,
   );
+}
+
+function loadPinoPretty(): typeof import("pino-pretty") {
+  return createRequire(import.meta.url)("pino-pretty");
 }
