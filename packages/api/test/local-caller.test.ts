@@ -1,6 +1,8 @@
-import { describe, expect } from "vitest";
+import { createServices } from "@unwrapped/services";
+import { silentLogger } from "@unwrapped/services/testing";
+import { describe, expect, it } from "vitest";
 import { createLocalCaller, createLocalCallerForUser, eventData } from "../src/local-caller.js";
-import { apiTest } from "./support/api-fixture.js";
+import { apiTest, apiWorld } from "./support/api-fixture.js";
 import { rejectionOf } from "./support/error-shape.js";
 
 describe("createLocalCaller", () => {
@@ -18,16 +20,23 @@ describe("createLocalCaller", () => {
 });
 
 describe("eventData", () => {
-  apiTest("reads the statuses of a watch in process, which ends after the terminal one", async ({ api }) => {
-    const { listener } = api.world;
-    const caller = createLocalCaller({ services: api.services, accessToken: listener.accessToken });
-    const statuses = [];
-    for await (const event of await caller.analysis.watch({ analysisId: listener.completedAnalysisId })) {
-      statuses.push(eventData(event));
+  // A watch LISTENs, which needs a connection of its own: outside a test's transaction.
+  it("reads the statuses of a watch in process, which ends after the terminal one", async () => {
+    const world = await apiWorld();
+    const services = createServices({ config: world.config, database: world.handle, logger: silentLogger });
+    try {
+      const { listener } = world;
+      const caller = createLocalCaller({ services, accessToken: listener.accessToken });
+      const statuses = [];
+      for await (const event of await caller.analysis.watch({ analysisId: listener.completedAnalysisId })) {
+        statuses.push(eventData(event));
+      }
+      expect(statuses).toEqual([
+        expect.objectContaining({ analysisId: listener.completedAnalysisId, status: "completed" }),
+      ]);
+    } finally {
+      await services.statusHub.close();
     }
-    expect(statuses).toEqual([
-      expect.objectContaining({ analysisId: listener.completedAnalysisId, status: "completed" }),
-    ]);
   });
 });
 

@@ -54,7 +54,8 @@ afterAll(async () => {
   await started?.sandbox.close();
 });
 
-function apiWorld(): Promise<ApiWorld> {
+/** The file's world, for tests that run outside a transaction (`it`, not `apiTest`): LISTEN, NOTIFY. */
+export function apiWorld(): Promise<ApiWorld> {
   if (!world) throw new Error("the API world starts in beforeAll; use apiTest inside a test file");
   return world;
 }
@@ -128,6 +129,11 @@ export const apiTest = dbTest.extend<{ api: ApiScope }>({
         await db.execute(sql`select 1`);
       },
       notify: (channel, payload) => notify(db, channel, payload),
+      // LISTEN needs the connection the transaction holds: fail at once instead of waiting forever.
+      listen: () =>
+        Promise.reject(
+          new Error("LISTEN cannot run in a test's transaction: watch through the world's services"),
+        ),
     };
     const services = createServices({ config: started.config, database, logger: log.logger });
     try {
