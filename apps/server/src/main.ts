@@ -22,8 +22,8 @@ logger.info(
 );
 if (config.spotify.demo) {
   logger.info(
-    `Demo mode is on: sign-in goes through the built-in Spotify sandbox; its demo listeners: ${config.server.publicUrl}/sandbox/spotify/ . ` +
-      "Set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET to use the real Spotify instead.",
+    "Demo mode is on: sign-in goes through the built-in Spotify sandbox (set SPOTIFY_CLIENT_ID and " +
+      `SPOTIFY_CLIENT_SECRET for the real Spotify). Its demo listeners: ${config.server.publicUrl}/sandbox/spotify/`,
   );
 }
 logger.info(`Sign in: open ${config.server.publicUrl}/auth/spotify/login in a browser.`);
