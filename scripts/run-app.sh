@@ -11,7 +11,7 @@ shift
 cd "$(dirname "$0")/.."
 [ -f "apps/${app}/dist/main.js" ] || echo "Building apps/${app} (first run)..." >&2
 log=$(mktemp)
-if ! TURBO_TELEMETRY_DISABLED=1 turbo run build --filter="@unwrapped/${app}" --output-logs=errors-only >"${log}" 2>&1; then
+if ! TURBO_TELEMETRY_DISABLED=1 node_modules/.bin/turbo run build --filter="@unwrapped/${app}" --output-logs=errors-only >"${log}" 2>&1; then
   cat "${log}" >&2
   rm -f "${log}"
   exit 1
