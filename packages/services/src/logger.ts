@@ -71,6 +71,7 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
   );
 }
 
+/** Required at run time, unseen by the apps' build: apps/server and apps/worker list pino-pretty themselves. */
 function loadPinoPretty(): typeof import("pino-pretty") {
   return createRequire(import.meta.url)("pino-pretty");
 }
