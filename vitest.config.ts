@@ -1,13 +1,11 @@
 import { defineConfig } from "vitest/config";
+import { sharedTestOptions } from "./vitest.shared.js";
 
+/** `pnpm test`: every package's and app's tests in one run (one database image for all of them). */
 export default defineConfig({
   test: {
+    ...sharedTestOptions({ database: true }),
     include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "bench/test/**/*.test.ts"],
-    globalSetup: ["packages/db/src/testing/global-setup.ts"],
-    pool: "forks",
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
-    env: { NODE_ENV: "test" },
     coverage: {
       provider: "v8",
       include: ["packages/*/src/**/*.ts", "apps/*/src/**/*.ts"],

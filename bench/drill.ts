@@ -10,6 +10,7 @@ import { workerKillDrill } from "./drills/worker-kill.js";
 import { describeMachine, renderMachine } from "./machine.js";
 import { dropAbandonedBenchDatabases, PrerequisiteError, requirePostgres } from "./postgres.js";
 import { RUN_DIRECTORY } from "./processes.js";
+import { buildApps } from "./unwrapped.js";
 
 const DRILLS: readonly Drill[] = [workerKillDrill, postgresRestartDrill, rateLimitDrill, llmDownDrill];
 
@@ -47,6 +48,7 @@ async function main(): Promise<number> {
   const selected =
     positionals.length === 0 ? DRILLS : DRILLS.filter((drill) => positionals.includes(drill.name));
   installCleanupHandlers();
+  buildApps();
   const postgresVersion = await requirePostgres();
   await dropAbandonedBenchDatabases();
   const machine = renderMachine(describeMachine(postgresVersion));

@@ -15,6 +15,7 @@ import { statusScenario } from "./scenarios/status.js";
 import { verdictScenario } from "./scenarios/verdict.js";
 import { watchScenario } from "./scenarios/watch.js";
 import { renderReport, renderTargets, type ScenarioReport, type TargetCheck } from "./tables.js";
+import { buildApps } from "./unwrapped.js";
 
 /** `pnpm bench` runs these, in this order; the profiles and `listeners` run only when named. */
 const DEFAULT_SCENARIOS: readonly Scenario[] = [
@@ -67,6 +68,7 @@ async function main(): Promise<number> {
   const options: BenchOptions = { quick: values.quick };
 
   installCleanupHandlers();
+  buildApps();
   let postgresVersion: string | null = null;
   if (selected.some((scenario) => !WITHOUT_POSTGRES.has(scenario.name))) {
     postgresVersion = await requirePostgres();

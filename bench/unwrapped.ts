@@ -1,17 +1,47 @@
+import { execFileSync } from "node:child_process";
 import { createDatabase } from "@unwrapped/db";
 import { createLogger, createServices, type Services } from "@unwrapped/services";
 import { configFrom, DEMO_CLIENT, processEnvironment, type UnwrappedEnvironment } from "./environment.js";
-import { freePort, type ManagedProcess, startProcess, waitForHttpOk, waitForLog } from "./processes.js";
+import {
+  freePort,
+  type ManagedProcess,
+  REPOSITORY_ROOT,
+  startProcess,
+  waitForHttpOk,
+  waitForLog,
+} from "./processes.js";
 
 /**
- * The processes under test, started the way `pnpm start`, `pnpm worker` and the sandbox's `start` script
- * do, but as `node --import tsx <file>` rather than through pnpm and the tsx CLI (which add two parent
+ * The processes under test, started the way `pnpm start` and `pnpm worker` run them — plain `node` on
+ * the built apps/<app>/dist/main.js — but without pnpm and the build check in front (which add parent
  * processes): then the process id the bench measures (CPU, memory) is the server or worker itself.
+ * The standalone sandbox is a test double, run from its TypeScript source as its own `start` script does.
  */
 
-export const SERVER_ENTRY = "apps/server/src/main.ts";
-export const WORKER_ENTRY = "apps/worker/src/main.ts";
+export const SERVER_ENTRY = "apps/server/dist/main.js";
+export const WORKER_ENTRY = "apps/worker/dist/main.js";
 export const SANDBOX_ENTRY = "packages/spotify-sandbox/src/main.ts";
+
+/** Builds the server and the worker when their dist/ is missing or stale (turbo's cache: cheap when current). */
+export function buildApps(): void {
+  execFileSync(
+    "pnpm",
+    [
+      "exec",
+      "turbo",
+      "run",
+      "build",
+      "--filter=@unwrapped/server",
+      "--filter=@unwrapped/worker",
+      "--output-logs=errors-only",
+    ],
+    {
+      cwd: REPOSITORY_ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
+    },
+  );
+}
 
 export interface RunningServerProcess {
   readonly url: string;
@@ -40,7 +70,7 @@ export async function startServerProcess(options: {
   const server = startProcess({
     name: options.name,
     command: process.execPath,
-    args: [...(options.nodeFlags ?? []), "--import", "tsx", SERVER_ENTRY],
+    args: [...(options.nodeFlags ?? []), SERVER_ENTRY],
     env: processEnvironment(settings),
   });
   await waitForHttpOk(`${url}/readyz`, { process: server, timeoutMs: options.readyTimeoutMs ?? 90_000 });
@@ -57,7 +87,7 @@ export async function startWorkerProcess(options: {
   const worker = startProcess({
     name: options.name,
     command: process.execPath,
-    args: [...(options.nodeFlags ?? []), "--import", "tsx", WORKER_ENTRY],
+    args: [...(options.nodeFlags ?? []), WORKER_ENTRY],
     env: processEnvironment({ ...options.settings, LOG_LEVEL: "info" }),
   });
   await waitForLog(worker, '"msg":"worker started"', 90_000);

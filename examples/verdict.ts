@@ -1,8 +1,10 @@
 // Signs in a demo persona, runs an analysis and prints the verdict:
-//   node --import tsx verdict.ts [persona] [server]     (defaults: metalhead, http://127.0.0.1:8000)
+//   node --import tsx verdict.ts [persona] [server]
+// Defaults: metalhead; the server from UNWRAPPED_SERVER (as for the CLI), else http://127.0.0.1:8000.
 import { createClient, describeError, signInWithPersona, waitForAnalysis } from "@unwrapped/client";
 
-const [persona = "metalhead", url = "http://127.0.0.1:8000"] = process.argv.slice(2);
+const [persona = "metalhead", url = process.env.UNWRAPPED_SERVER || "http://127.0.0.1:8000"] =
+  process.argv.slice(2);
 
 try {
   const session = await signInWithPersona({ url, persona });

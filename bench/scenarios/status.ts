@@ -176,7 +176,7 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
     notes: [
       `autocannon -c ${CONNECTIONS}, median of ${settings.runs} runs of ${settings.runSeconds} s per target (runs alternate between the targets), after a ${settings.warmupSeconds} s warm-up each; load generator in the bench process on the same 2 cores.`,
       "Both on PostgreSQL (a bench database migrated with the repository's migrations), both with a pool of 10 connections; the row is a completed analysis of a signed-in seed listener.",
-      `unwrapped: \`node --import tsx apps/server/src/main.ts\` with LOG_LEVEL=warn (at info, one log line per request would dominate), WORKER=external, demo mode; GET /trpc/analysis.status with a real access token. The row's profile and description take ${profileBytes} B in PostgreSQL; the server's SELECT reads every column, BASE only the status columns.`,
+      `unwrapped: \`node apps/server/dist/main.js\` (the build; BASE runs from its source under tsx, whose loader costs only at start-up) with LOG_LEVEL=warn, WORKER=external, demo mode; GET /trpc/analysis.status with a real access token. The row's profile and description take ${profileBytes} B in PostgreSQL; the server's SELECT reads every column, BASE only the status columns.`,
       "CPU µs/req: utime+stime from /proc of the server process (PostgreSQL: of all its processes) over the run, divided by the 2xx responses.",
     ],
     targets: [

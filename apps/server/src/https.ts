@@ -3,7 +3,6 @@ import { isIP } from "node:net";
 import { join } from "node:path";
 import type { Config } from "@unwrapped/config";
 import type { Logger } from "@unwrapped/services";
-import { generate } from "selfsigned";
 
 export interface TlsMaterial {
   readonly cert: string;
@@ -28,6 +27,8 @@ export async function loadTls(config: Config, logger: Logger): Promise<TlsMateri
     return { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") };
   }
   const now = new Date();
+  // Loaded only here: its certificate libraries take a noticeable part of a start-up otherwise.
+  const { generate } = await import("selfsigned");
   const generated = await generate([{ name: "commonName", value: host }], {
     keyType: "ec",
     curve: "P-256",

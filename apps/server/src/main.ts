@@ -1,11 +1,20 @@
 import { loadConfigOrExit } from "@unwrapped/config";
 import { createLogger } from "@unwrapped/services";
-import { startServer } from "./server.js";
+import { ListenError, startServer } from "./server.js";
 
 const config = loadConfigOrExit();
 
-const logger = createLogger({ level: config.logLevel, name: "server" });
-const server = await startServer({ config, logger });
+const logger = createLogger({
+  level: config.logLevel,
+  name: "server",
+  // Readable lines for a person at a terminal; JSON for log collectors and in production.
+  pretty: config.nodeEnv !== "production" && process.stdout.isTTY === true,
+});
+const server = await startServer({ config, logger }).catch((error: unknown) => {
+  if (!(error instanceof ListenError)) throw error;
+  logger.fatal(error.message); // says which variable to change; a stack would not help
+  process.exit(1);
+});
 
 logger.info(
   { url: server.url, database: config.database.kind, worker: config.worker.mode },
@@ -13,8 +22,8 @@ logger.info(
 );
 if (config.spotify.demo) {
   logger.info(
-    `Demo mode is on: sign-in goes through the built-in Spotify sandbox (${config.server.publicUrl}/sandbox/spotify). ` +
-      "Set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET to use the real Spotify instead.",
+    "Demo mode is on: sign-in goes through the built-in Spotify sandbox (set SPOTIFY_CLIENT_ID and " +
+      `SPOTIFY_CLIENT_SECRET for the real Spotify). Its demo listeners: ${config.server.publicUrl}/sandbox/spotify/`,
   );
 }
 logger.info(`Sign in: open ${config.server.publicUrl}/auth/spotify/login in a browser.`);

@@ -3,10 +3,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "@unwrapped/services";
 
 /**
- * One log line per request: method, path, status, duration. Deliberately without the query string
- * (OAuth codes, state, login codes, tRPC inputs), headers (Authorization, cookies) or bodies, and with
- * share tokens cut out of /s/ paths, so no credential can reach the log. Plain node types, so the tRPC
- * fast path and express share it.
+ * One log line per request: method, path, status, duration. At debug (LOG_LEVEL=debug shows them),
+ * except 5xx answers, which are errors. Deliberately without the query string (OAuth codes, state,
+ * login codes, tRPC inputs), headers (Authorization, cookies) or bodies, and with share tokens cut out
+ * of /s/ paths, so no credential can reach the log. Plain node types, so the tRPC fast path and express
+ * share it.
  */
 export function logRequest(logger: Logger, request: IncomingMessage, response: ServerResponse): void {
   const started = process.hrtime.bigint();
@@ -15,7 +16,8 @@ export function logRequest(logger: Logger, request: IncomingMessage, response: S
   response.setHeader("x-request-id", requestId);
   response.on("finish", () => {
     const status = response.statusCode;
-    const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
+    // Server failures always; everything else only when LOG_LEVEL=debug asks for a line per request.
+    const level = status >= 500 ? "error" : "debug";
     if (!logger.isLevelEnabled(level)) return;
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     logger[level](

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Config } from "@unwrapped/config";
@@ -13,7 +13,6 @@ import {
   type Worker,
 } from "@unwrapped/services";
 import { createSandbox, type SandboxControls } from "@unwrapped/spotify-sandbox";
-import { Agent, fetch as undiciFetch } from "undici";
 import { createRequestListener } from "./app.js";
 import { loadTls } from "./https.js";
 
@@ -37,26 +36,50 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the database, applies migrations (unless MIGRATE=off), mounts everything and listens. */
+/**
+ * Takes the address first (a taken port fails at once, before any database work), then opens the
+ * database, applies migrations (unless MIGRATE=off) and mounts everything. Until then every request
+ * answers 503 "starting".
+ */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, logger } = options;
-  const database =
-    options.database ?? (await createDatabase(config.database, { applicationName: "unwrapped-server" }));
-  if (config.migrate) {
-    const { applied } = await migrate(database.db);
-    if (applied > 0) logger.info({ applied }, "applied database migrations");
-  }
   const tls = await loadTls(config, logger);
-  // Demo mode over https with a self-signed certificate: the server calls its own sandbox through
-  // PUBLIC_URL, so it must trust the certificate it made.
-  const http = options.http ?? (tls && config.spotify.demo ? trustingHttp(tls.cert) : undefined);
-  const services = createServices({
-    config,
-    database,
-    logger,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(http ? { http } : {}),
-  });
+  let ready: RequestListener | null = null;
+  const route: RequestListener = (request, response) => {
+    if (ready) return ready(request, response);
+    response.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
+    response.end('{"status":"starting"}');
+  };
+  const server: Server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key }, route)
+    : createHttpServer(route);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await listen(server, config.server.host, config.server.port);
+
+  let database: DatabaseHandle | undefined = options.database;
+  let services: Services | undefined;
+  try {
+    database ??= await createDatabase(config.database, { applicationName: "unwrapped-server" });
+    if (config.migrate) {
+      const { applied } = await migrate(database.db);
+      if (applied > 0) logger.info({ applied }, "applied database migrations");
+    }
+    // Demo mode over https with a self-signed certificate: the server calls its own sandbox through
+    // PUBLIC_URL, so it must trust the certificate it made.
+    const http = options.http ?? (tls && config.spotify.demo ? await trustingHttp(tls.cert) : undefined);
+    services = createServices({
+      config,
+      database,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(http ? { http } : {}),
+    });
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    if (!options.database) await database?.close();
+    throw error;
+  }
   const sandbox = config.spotify.demo
     ? createSandbox({
         clientId: config.spotify.clientId,
@@ -70,20 +93,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         refreshTokenReuseDetection: config.spotify.sandboxRefreshTokenReuseDetection,
       })
     : null;
-  const listener = createRequestListener({ services, sandbox: sandbox?.router });
+  ready = createRequestListener({ services, sandbox: sandbox?.router });
   const worker = config.worker.mode === "inline" ? services.createWorker() : null;
-  const server: Server = tls
-    ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener)
-    : createHttpServer(listener);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.server.port, config.server.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
   await worker?.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -115,8 +126,53 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
 }
 
+/** The address could not be taken; the message says which setting to change. */
+export class ListenError extends Error {
+  override readonly name = "ListenError";
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, host, port));
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+export function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return new ListenError(
+        `Port ${port} on ${host} is already in use (another unwrapped server?). Stop what uses it, or set ` +
+          `PORT to a free port, e.g. PORT=${port === 65_535 ? 8001 : port + 1} pnpm start.`,
+        { cause: error },
+      );
+    case "EACCES":
+      return new ListenError(
+        `Not allowed to listen on port ${port} of ${host} (ports below 1024 need privileges). Set PORT to ` +
+          "1024 or above, e.g. PORT=8000.",
+        { cause: error },
+      );
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return new ListenError(
+        `HOST=${host} is not an address of this machine. Set HOST to one of its addresses: 127.0.0.1 (the ` +
+          "default) for this machine only, 0.0.0.0 for every network.",
+        { cause: error },
+      );
+    default:
+      return error;
+  }
+}
+
 /** HTTP dependencies whose fetch trusts one extra certificate (the server's own, self-signed). */
-function trustingHttp(certificate: string): HttpDependencies {
+async function trustingHttp(certificate: string): Promise<HttpDependencies> {
+  // Loaded only for this case (https with a self-signed certificate in demo mode).
+  const { Agent, fetch: undiciFetch } = await import("undici");
   const dispatcher = new Agent({ connect: { ca: certificate } });
   return {
     ...defaultHttpDependencies,

@@ -13,7 +13,12 @@ if (config.database.kind === "pglite") {
   process.exit(1);
 }
 
-const logger = createLogger({ level: config.logLevel, name: "worker" });
+const logger = createLogger({
+  level: config.logLevel,
+  name: "worker",
+  // Readable lines for a person at a terminal; JSON for log collectors and in production.
+  pretty: config.nodeEnv !== "production" && process.stdout.isTTY === true,
+});
 const database = await createDatabase(config.database, { applicationName: "unwrapped-worker" });
 if (config.migrate) {
   const { applied } = await migrate(database.db);

@@ -1,3 +1,10 @@
 export { type ApiContext, type ContextSource, createContextFactory } from "./context.js";
 export { toTRPCError } from "./error-mapping.js";
+export {
+  createLocalCaller,
+  createLocalCallerForUser,
+  eventData,
+  type LocalCaller,
+  type LocalCallerOptions,
+} from "./local-caller.js";
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./root.js";

@@ -1,5 +1,5 @@
-import type { RouterOutputs } from "@unwrapped/api";
 import type { UnwrappedClient } from "./client.js";
+import type { RouterOutputs } from "./router-types.js";
 
 export type AnalysisStatus = RouterOutputs["analysis"]["status"];
 export type AnalysisResult = RouterOutputs["analysis"]["result"];

@@ -1,9 +1,9 @@
 import { createTRPCClient, httpBatchLink, httpLink, splitLink, type TRPCClient } from "@trpc/client";
-import type { AppRouter } from "@unwrapped/api";
 import superjson from "superjson";
 import { defaultSubscriptionLink } from "#sse-transport";
 import { baseUrl, type Fetch, reportUnreachable } from "./fetch.js";
 import { refreshLink } from "./refresh-link.js";
+import type { AppRouter } from "./router-types.js";
 import { type SessionOptions, TokenSession } from "./session.js";
 import {
   connectionParamsSubscriptionLink,

@@ -1,5 +1,5 @@
 import { isTRPCClientError, TRPCClientError } from "@trpc/client";
-import type { AppRouter } from "@unwrapped/api";
+import type { AppRouter } from "./router-types.js";
 
 /** A client error of our router: `data` carries code, httpStatus, zodError, retryAfterSeconds, authReason. */
 export type UnwrappedClientError = TRPCClientError<AppRouter>;

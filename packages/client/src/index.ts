@@ -3,7 +3,6 @@
  * server code: the router's types come from @unwrapped/api as types only.
  */
 export { TRPCClientError } from "@trpc/client";
-export type { AppRouter, RouterInputs, RouterOutputs } from "@unwrapped/api";
 export {
   type AnalysisResult,
   type AnalysisStatus,
@@ -22,7 +21,9 @@ export {
   SignInError,
   type UnwrappedClientError,
 } from "./errors.js";
-export type { Fetch } from "./fetch.js";
+export { baseUrl, type Fetch, reportUnreachable } from "./fetch.js";
+export { type DemoPersona, GENERATED_PERSONA, listDemoPersonas } from "./personas.js";
+export type { AppRouter, RouterInputs, RouterOutputs } from "./router-types.js";
 export type { SessionOptions, SessionTokens } from "./session.js";
 export {
   DEMO_REDIRECT,

@@ -1,7 +1,7 @@
 import { type Operation, TRPCClientError, type TRPCLink } from "@trpc/client";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
-import type { AppRouter } from "@unwrapped/api";
 import { isExpiredAccessTokenError } from "./errors.js";
+import type { AppRouter } from "./router-types.js";
 import type { TokenSession } from "./session.js";
 
 /**

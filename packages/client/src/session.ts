@@ -1,5 +1,5 @@
-import type { RouterOutputs } from "@unwrapped/api";
 import { isUnwrappedClientError, sessionEndedError } from "./errors.js";
+import type { RouterOutputs } from "./router-types.js";
 
 /** What auth.exchange and auth.refresh return: a session's tokens and its user. */
 export type SessionTokens = RouterOutputs["auth"]["refresh"];

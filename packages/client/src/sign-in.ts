@@ -1,8 +1,9 @@
 import { createTRPCClient, httpLink } from "@trpc/client";
-import type { AppRouter } from "@unwrapped/api";
 import superjson from "superjson";
 import { SignInError } from "./errors.js";
 import { baseUrl, type Fetch, reportUnreachable } from "./fetch.js";
+import { GENERATED_PERSONA, listDemoPersonas } from "./personas.js";
+import type { AppRouter } from "./router-types.js";
 import type { SessionTokens } from "./session.js";
 
 /**
@@ -61,11 +62,17 @@ export async function demoLoginCode(options: PersonaSignInOptions): Promise<stri
     loginUrl(server, DEMO_REDIRECT),
     `The server at ${server} did not start a sign-in`,
   );
+  // Sign-in pages elsewhere than this server may be the real Spotify's: make sure the server is in demo
+  // mode before sending a persona anywhere.
+  if (authorize.origin !== new URL(server).origin) {
+    const refusal = await personaRefusal(server, options);
+    if (refusal?.code === "not_demo_mode") throw refusal;
+  }
   authorize.searchParams.set("persona", options.persona);
-  const callback = await follow(
-    authorize,
-    `The sign-in page refused persona "${options.persona}": persona sign-in needs a server in demo mode ` +
-      `and a persona id such as "metalhead" or "seed:7"`,
+  const callback = await follow(authorize, `The sign-in page refused persona "${options.persona}"`).catch(
+    async (error: unknown) => {
+      throw (await personaRefusal(server, options)) ?? error;
+    },
   );
   const landed = callback.searchParams.has("code")
     ? await follow(callback, "The server did not complete the sign-in")
@@ -75,6 +82,30 @@ export async function demoLoginCode(options: PersonaSignInOptions): Promise<stri
   const code = landed.searchParams.get("login_code");
   if (!code) throw new SignInError("The sign-in finished without a login code.");
   return code;
+}
+
+/**
+ * Why the sign-in page refused a persona, said with what the server offers: that it is not in demo mode
+ * at all, or which persona ids it knows. Null when the persona is one of them (the refusal had another
+ * reason, which the caller reports as it is).
+ */
+async function personaRefusal(server: string, options: PersonaSignInOptions): Promise<SignInError | null> {
+  const personas = await listDemoPersonas({ url: server, fetch: options.fetch }).catch(() => undefined);
+  if (personas === undefined) return null;
+  if (personas === null) {
+    return new SignInError(
+      `The server at ${server} is not in demo mode (it signs in with the real Spotify), so there are no ` +
+        "personas to sign in as: sign in through the browser instead.",
+      { code: "not_demo_mode" },
+    );
+  }
+  const ids = personas.map((persona) => persona.id);
+  if (ids.includes(options.persona) || /^seed:\d+$/.test(options.persona)) return null;
+  return new SignInError(
+    `Unknown persona "${options.persona}". The server at ${server} is in demo mode; its personas are ` +
+      `${ids.join(", ")}, or ${GENERATED_PERSONA} for a generated listener.`,
+    { code: "unknown_persona" },
+  );
 }
 
 /** Trades a login code (single use) for a session: `{ accessToken, refreshToken, accessTokenExpiresAt, user }`. */

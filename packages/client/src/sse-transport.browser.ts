@@ -1,5 +1,5 @@
 import type { TRPCLink } from "@trpc/client";
-import type { AppRouter } from "@unwrapped/api";
+import type { AppRouter } from "./router-types.js";
 import { connectionParamsSubscriptionLink, type SubscriptionLinkSettings } from "./subscription-link.js";
 
 /**

@@ -1,7 +1,7 @@
 import { httpSubscriptionLink, type TRPCLink } from "@trpc/client";
-import type { AppRouter } from "@unwrapped/api";
 import { EventSource } from "eventsource";
 import superjson from "superjson";
+import type { AppRouter } from "./router-types.js";
 import type { SubscriptionLinkSettings } from "./subscription-link.js";
 
 /**

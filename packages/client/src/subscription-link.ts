@@ -1,7 +1,7 @@
 import { httpSubscriptionLink, type TRPCLink } from "@trpc/client";
-import type { AppRouter } from "@unwrapped/api";
 import superjson from "superjson";
 import type { Fetch } from "./fetch.js";
+import type { AppRouter } from "./router-types.js";
 import type { TokenSession } from "./session.js";
 
 /** The parts of an EventSource that tRPC uses: the browser's, or any implementation passed in. */

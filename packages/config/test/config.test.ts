@@ -23,6 +23,19 @@ function problemsOf(run: () => unknown) {
 }
 
 describe("loadConfig", () => {
+  it("derives PUBLIC_URL (and what hangs on it) from HOST and PORT when it is not set", () => {
+    const config = load({ PORT: "9123", HOST: "0.0.0.0" });
+    expect(config.server.publicUrl).toBe("http://0.0.0.0:9123");
+    expect(config.server.appUrl).toBe("http://0.0.0.0:9123");
+    expect(config.spotify.redirectUri).toBe("http://0.0.0.0:9123/auth/spotify/callback");
+    expect(config.spotify.accountsUrl).toBe("http://0.0.0.0:9123/sandbox/spotify/accounts");
+    expect(config.auth.jwtIssuer).toBe("http://0.0.0.0:9123");
+    expect(load({ PORT: "9124", HTTPS: "self-signed" }).server.publicUrl).toBe("https://127.0.0.1:9124");
+    expect(load({ PORT: "9125", PUBLIC_URL: "https://unwrapped.example" }).server.publicUrl).toBe(
+      "https://unwrapped.example",
+    );
+  });
+
   it("applies the documented defaults", () => {
     const config = load({});
     expect(config.server).toMatchObject({

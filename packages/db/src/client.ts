@@ -1,11 +1,7 @@
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
 import type { DatabaseConfig, DatabaseKind } from "@unwrapped/config";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -50,6 +46,10 @@ export interface CreateDatabaseOptions {
 
 const drizzleOptions = { schema, casing: "snake_case" } as const;
 
+/**
+ * Opens the configured database. Each driver is loaded only when used: a process on PGlite never loads
+ * postgres.js, one on PostgreSQL never loads PGlite (start-up time).
+ */
 export async function createDatabase(
   config: DatabaseConfig,
   options: CreateDatabaseOptions = {},
@@ -57,7 +57,14 @@ export async function createDatabase(
   return config.kind === "postgres" ? createPostgres(config, options) : createPglite(config, options);
 }
 
-function createPostgres(config: DatabaseConfig, options: CreateDatabaseOptions): DatabaseHandle {
+async function createPostgres(
+  config: DatabaseConfig,
+  options: CreateDatabaseOptions,
+): Promise<DatabaseHandle> {
+  const [{ default: postgres }, { drizzle: drizzlePostgres }] = await Promise.all([
+    import("postgres"),
+    import("drizzle-orm/postgres-js"),
+  ]);
   const client = postgres(config.url, {
     max: config.pool.max,
     idle_timeout: config.pool.idleTimeoutSeconds,
@@ -87,6 +94,10 @@ function createPostgres(config: DatabaseConfig, options: CreateDatabaseOptions):
 }
 
 async function createPglite(config: DatabaseConfig, options: CreateDatabaseOptions): Promise<DatabaseHandle> {
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("drizzle-orm/pglite"),
+  ]);
   const inMemory = config.url === "memory://";
   if (!inMemory) mkdirSync(config.url, { recursive: true, mode: 0o700 });
   const client = await PGlite.create(inMemory ? undefined : config.url, {

@@ -10,9 +10,11 @@ export {
   type AppError,
   type AppErrorCode,
   isAppError,
+  NotFoundError,
   RateLimitedError,
   UnauthenticatedError,
   UpstreamError,
+  ValidationError,
 } from "./errors.js";
 export { defaultHttpDependencies, type HttpDependencies } from "./http/retry.js";
 export { createLogger, type Logger } from "./logger.js";

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { type DestinationStream, type Logger, pino } from "pino";
 
 export type { Logger } from "pino";
@@ -34,10 +35,21 @@ export const REDACTED_PATHS = [
   "*.token",
 ];
 
-export function createLogger(
-  options: { level: string; name?: string; pretty?: boolean },
-  destination?: DestinationStream,
-): Logger {
+export interface LoggerOptions {
+  readonly level: string;
+  readonly name?: string;
+  /**
+   * Readable lines (local time, level, message, then the fields) instead of JSON lines: for a person at
+   * a terminal in development. Log collectors (pipes, files, production) want JSON.
+   */
+  readonly pretty?: boolean;
+}
+
+/**
+ * The process's logger: JSON lines (or pretty ones) to `destination`, stdout by default, with
+ * credentials redacted wherever they appear.
+ */
+export function createLogger(options: LoggerOptions, destination?: DestinationStream): Logger {
   return pino(
     {
       level: options.level,
@@ -46,6 +58,20 @@ export function createLogger(
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    options.pretty
+      ? // In-process and synchronous: nothing is lost when the process exits right after a line.
+        // Loaded only when wanted, so a JSON-logging start does not pay for it.
+        loadPinoPretty()({
+          sync: true,
+          translateTime: "SYS:HH:MM:ss.l",
+          ignore: "pid,hostname",
+          destination: destination ?? 1,
+        })
+      : destination,
   );
+}
+
+/** Required at run time, unseen by the apps' build: apps/server and apps/worker list pino-pretty themselves. */
+function loadPinoPretty(): typeof import("pino-pretty") {
+  return createRequire(import.meta.url)("pino-pretty");
 }

@@ -1,21 +1,53 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCli } from "@unwrapped/cli";
 import { createClient, errorCode } from "@unwrapped/client";
-import { runCli } from "@unwrapped/client/cli";
 import { ManualClock } from "@unwrapped/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../../../scripts/build-app.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
-
-/** The `unwrapped` bin of @unwrapped/client, run the way a shell runs it. */
-const BIN = fileURLToPath(new URL("../../../../packages/client/bin/unwrapped.mjs", import.meta.url));
 
 interface Run {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/** The `unwrapped` bin as `pnpm build` makes it (one self-contained file), built once for this file. */
+let bin: string;
+let binDirectory: string;
+beforeAll(async () => {
+  binDirectory = await mkdtemp(join(tmpdir(), "unwrapped-cli-bin-"));
+  const built = await buildApp({
+    appDirectory: fileURLToPath(new URL("../../../cli", import.meta.url)),
+    outDirectory: binDirectory,
+    selfContained: true,
+  });
+  bin = built.outFile;
+});
+afterAll(async () => {
+  await rm(binDirectory, { recursive: true, force: true });
+});
+
+/** Runs the bin with a private config directory under `home` and no UNWRAPPED_SERVER, as a shell does. */
+function runBin(home: string, args: readonly string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      bin,
+      [...args],
+      {
+        env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, "config"), NO_COLOR: "1" },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
 }
 
 describe("the unwrapped CLI as a subprocess", () => {
@@ -24,23 +56,7 @@ describe("the unwrapped CLI as a subprocess", () => {
   let home: string;
   let credentialsPath: string;
 
-  /** Runs the CLI with a private config directory and no UNWRAPPED_SERVER in its environment. */
-  function cli(...args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [BIN, ...args],
-        {
-          env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, "config"), NO_COLOR: "1" },
-          timeout: 60_000,
-        },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
-  }
+  const cli = (...args: string[]) => runBin(home, args);
 
   beforeAll(async () => {
     server = await startTestServer({ clock, env: { SANDBOX_LATENCY_MS: "100" } });
@@ -83,11 +99,54 @@ describe("the unwrapped CLI as a subprocess", () => {
       expect(run.stderr.trimEnd().split("\n")).toHaveLength(1); // no stack traces
     }
     expect(help.code).toBe(0);
-    for (const command of ["login", "analyze", "result", "history", "share", "whoami", "logout"]) {
+    for (const command of [
+      "login",
+      "analyze",
+      "result",
+      "history",
+      "share",
+      "whoami",
+      "logout",
+      "personas",
+    ]) {
       expect(help.stdout).toContain(`  ${command}`);
     }
     expect(analyzeHelp).toMatchObject({ code: 0, stderr: "" });
     expect(analyzeHelp.stdout).toContain("Usage: unwrapped analyze [--fresh] [--json]");
+  });
+
+  it("prints its version", async () => {
+    const manifest = JSON.parse(
+      await readFile(new URL("../../../cli/package.json", import.meta.url), "utf8"),
+    );
+    for (const flag of ["--version", "-v"]) {
+      expect(await cli(flag)).toEqual({ code: 0, stdout: `unwrapped ${manifest.version}\n`, stderr: "" });
+    }
+  });
+
+  it("lists the demo listeners, and names them when a persona is unknown", async () => {
+    const personas = await cli("personas", "--server", server.url);
+    expect(personas).toMatchObject({ code: 0, stderr: "" });
+    expect(personas.stdout).toMatch(new RegExp(`^Demo listeners on ${server.url}:\n`));
+    for (const id of ["indie-obscurist", "metalhead", "new-listener", "seed:<n>"]) {
+      expect(personas.stdout).toContain(`\n${id}`);
+    }
+    for (const line of personas.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+    const json = JSON.parse((await cli("personas", "--json", "--server", server.url)).stdout);
+    expect(json).toContainEqual({
+      id: "metalhead",
+      displayName: expect.any(String),
+      description: expect.any(String),
+    });
+
+    const unknown = await cli("login", "--server", server.url, "--persona", "nobody-at-all");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(unknown.stderr).toContain(
+      `Unknown persona "nobody-at-all". The server at ${server.url} is in demo mode`,
+    );
+    for (const id of json.map((persona: { id: string }) => persona.id)) expect(unknown.stderr).toContain(id);
+    expect(unknown.stderr).toContain("`unwrapped personas` describes them.");
   });
 
   it("signs in, analyses, shows results, history and the share link, revokes it, and logs out", async () => {
@@ -213,6 +272,106 @@ describe("two CLI commands started at once with an expired token", () => {
     const after = JSON.parse(await readFile(path, "utf8"));
     expect(after.refreshToken).not.toBe(stored.refreshToken);
     expect((await run("whoami")).code).toBe(0);
+  });
+});
+
+describe("the CLI against a server that is not in demo mode", () => {
+  let server: TestServer;
+  let home: string;
+  beforeAll(async () => {
+    server = await startTestServer({
+      env: { SPOTIFY_CLIENT_ID: "a-real-client-id", SPOTIFY_CLIENT_SECRET: "a-real-client-secret" },
+    });
+    home = await mkdtemp(join(tmpdir(), "unwrapped-cli-real-"));
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it("says there are no personas, for `personas` and for `login --persona`, without calling Spotify", async () => {
+    const [personas, login] = await Promise.all([
+      runBin(home, ["personas", "--server", server.url]),
+      runBin(home, ["login", "--server", server.url, "--persona", "metalhead"]),
+    ]);
+    expect(personas).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        `The server at ${server.url} is not in demo mode (it signs in with the real Spotify), so it has no demo ` +
+        "listeners. Sign in with `unwrapped login` in your browser.\n",
+    });
+    expect(login.code).toBe(1);
+    expect(login.stderr).toBe(
+      `The server at ${server.url} is not in demo mode (it signs in with the real Spotify), so there are no ` +
+        "personas to sign in as: sign in through the browser instead.\n",
+    );
+  });
+});
+
+describe("Ctrl-C", () => {
+  let server: TestServer;
+  let home: string;
+  beforeAll(async () => {
+    // No worker yet: the analysis waits in the queue until the test lets a worker run it.
+    server = await startTestServer({ env: { WORKER: "external" } });
+    home = await mkdtemp(join(tmpdir(), "unwrapped-cli-interrupt-"));
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it("during analyze stops watching, says the analysis goes on and how to see it, and exits 130", async () => {
+    expect((await runBin(home, ["login", "--server", server.url, "--persona", "metalhead"])).code).toBe(0);
+    const analyze = spawn(bin, ["analyze"], {
+      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, "config"), NO_COLOR: "1" },
+    });
+    let stderr = "";
+    let stdout = "";
+    analyze.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => analyze.once("exit", (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      analyze.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes("queued 0%\n")) resolve();
+      });
+    });
+    analyze.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(
+      "queued 0%\nStopped watching. The analysis goes on on the server: run `unwrapped result` to see the " +
+        "verdict when it is done (or `unwrapped analyze` to watch it again).\n",
+    );
+
+    const worker = server.services.createWorker();
+    await worker.start();
+    try {
+      const watched = await runBin(home, ["analyze"]); // joins the same analysis and sees it finish
+      expect(watched.code).toBe(0);
+      const result = await runBin(home, ["result"]);
+      expect(result.code).toBe(0);
+      expect(result.stdout.split("\n")[0]).toBe(watched.stdout.split("\n")[0]);
+      expect((await runBin(home, ["history"])).stdout.match(/completed/g)).toHaveLength(1);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('during any other command ends it with "Interrupted." and exit code 130', async () => {
+    const interrupt = new AbortController();
+    const stderr: string[] = [];
+    const code = await runCli(["login", "--server", server.url], {
+      io: { stdout: { write: () => true }, stderr: { write: (text: string) => stderr.push(text) } },
+      env: { configDirectory: join(home, "interrupted"), server: undefined, noColor: true },
+      openBrowser: () => interrupt.abort(), // the browser "opens", and the person presses Ctrl-C
+      interrupted: interrupt.signal,
+    });
+    expect(code).toBe(130);
+    expect(stderr.at(-1)).toBe("Interrupted.\n");
   });
 });
 

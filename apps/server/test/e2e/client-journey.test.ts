@@ -175,10 +175,6 @@ describe("the journey with the real client over HTTP", () => {
             },
           },
         );
-        setTimeout(() => {
-          subscription.unsubscribe();
-          resolve("no answer");
-        }, 5_000);
       });
       expect(outcome).toBe("NOT_FOUND");
     }

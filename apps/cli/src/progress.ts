@@ -1,0 +1,55 @@
+import type { AnalysisStatus } from "@unwrapped/client";
+import { meter, percent } from "./format.js";
+import { type OutputStream, terminalWidth } from "./io.js";
+
+/** "[██████░░░░░░░░]  40%  collecting", fitted to `columns`. */
+export function progressLine(status: AnalysisStatus, columns: number): string {
+  const barWidth = Math.max(10, Math.min(30, columns - 24));
+  return `[${meter(status.progress, barWidth)}] ${percent(status.progress).padStart(4)}  ${status.stage}`;
+}
+
+/** "collecting 10%": one line per change, for logs and pipes. */
+export function plainProgressLine(status: AnalysisStatus): string {
+  return `${status.stage} ${percent(status.progress)}`;
+}
+
+/**
+ * Shows an analysis moving: on a terminal one bar redrawn in place (carriage return, then erase to the
+ * end of the line); elsewhere a plain line per change of stage or progress; or nothing at all.
+ */
+export class ProgressDisplay {
+  readonly #stream: OutputStream;
+  readonly #mode: "bar" | "lines" | "off";
+  #lastLine = "";
+
+  constructor(stream: OutputStream, mode: "bar" | "lines" | "off") {
+    this.#stream = stream;
+    this.#mode = mode;
+  }
+
+  /** A bar on a terminal, lines elsewhere, or nothing when `quiet` and not on a terminal. */
+  static for(stream: OutputStream, options: { quiet: boolean }): ProgressDisplay {
+    return new ProgressDisplay(stream, stream.isTTY ? "bar" : options.quiet ? "off" : "lines");
+  }
+
+  update(status: AnalysisStatus): void {
+    if (this.#mode === "off") return;
+    if (this.#mode === "bar") {
+      const line = progressLine(status, terminalWidth(this.#stream));
+      if (line === this.#lastLine) return;
+      this.#lastLine = line;
+      this.#stream.write(`\r${line}\u001b[K`);
+      return;
+    }
+    const line = plainProgressLine(status);
+    if (line === this.#lastLine) return;
+    this.#lastLine = line;
+    this.#stream.write(`${line}\n`);
+  }
+
+  /** Ends the bar's line, so what follows starts on a line of its own. */
+  finish(): void {
+    if (this.#mode === "bar" && this.#lastLine) this.#stream.write("\n");
+    this.#lastLine = "";
+  }
+}

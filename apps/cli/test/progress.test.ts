@@ -1,0 +1,59 @@
+import type { AnalysisStatus } from "@unwrapped/client";
+import { describe, expect, it } from "vitest";
+import { ProgressDisplay, progressLine } from "../src/progress.js";
+
+function status(stage: AnalysisStatus["stage"], progress: number): AnalysisStatus {
+  return {
+    analysisId: "6a1f7d2e-1d7e-4c5e-9a57-1b9e0c3f4a11",
+    status: stage === "done" ? "completed" : "processing",
+    stage,
+    progress,
+    attempts: 1,
+    error: null,
+    createdAt: new Date(),
+    startedAt: new Date(),
+    completedAt: null,
+  };
+}
+
+function capture(isTTY: boolean) {
+  const chunks: string[] = [];
+  return { stream: { isTTY, columns: 60, write: (text: string) => chunks.push(text) }, chunks };
+}
+
+describe("progress", () => {
+  it("renders a bar with the percentage and the stage, fitted to the terminal", () => {
+    expect(progressLine(status("profiling", 0.6), 44)).toBe("[████████████░░░░░░░░]  60%  profiling");
+    expect(progressLine(status("collecting", 0.1), 200)).toMatch(/^\[█{3}░{27}\] {2}10% {2}collecting$/);
+  });
+
+  it("redraws one line in place on a terminal, and ends it when done", () => {
+    const { stream, chunks } = capture(true);
+    const display = ProgressDisplay.for(stream, { quiet: false });
+    display.update(status("collecting", 0.1));
+    display.update(status("collecting", 0.1));
+    display.update(status("done", 1));
+    display.finish();
+    const redraw = (line: string) => `\r${line}\u001b[K`; // back to column 0, then erase what is left
+    expect(chunks).toEqual([
+      redraw(progressLine(status("collecting", 0.1), 60)),
+      redraw(progressLine(status("done", 1), 60)),
+      "\n",
+    ]);
+    expect(chunks[1]).toContain("] 100%  done");
+  });
+
+  it("prints a plain line per change elsewhere, and nothing when quiet", () => {
+    const plain = capture(false);
+    const display = ProgressDisplay.for(plain.stream, { quiet: false });
+    for (const update of [status("queued", 0), status("collecting", 0.1), status("collecting", 0.1)]) {
+      display.update(update);
+    }
+    display.finish();
+    expect(plain.chunks).toEqual(["queued 0%\n", "collecting 10%\n"]);
+
+    const quiet = capture(false);
+    ProgressDisplay.for(quiet.stream, { quiet: true }).update(status("collecting", 0.1));
+    expect(quiet.chunks).toEqual([]);
+  });
+});
