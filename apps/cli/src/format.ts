@@ -73,8 +73,10 @@ export function formatTimestamp(date: Date): string {
 export function renderVerdict(result: AnalysisResult, options: { width: number; style: Style }): string {
   const { width, style } = options;
   const barWidth = Math.min(24, Math.max(10, width - 30));
-  const scoreLine = (name: string, share: number) =>
-    `${name.padEnd(18)}${style.accent(meter(share, barWidth))}  ${percent(share).padStart(4)}`;
+  const scoreLine = (name: string, share: number | null) =>
+    share === null
+      ? `${name.padEnd(18)}${style.dim("not scored: too little listening yet")}`
+      : `${name.padEnd(18)}${style.accent(meter(share, barWidth))}  ${percent(share).padStart(4)}`;
   const genres = (result.profile.topGenres ?? []).slice(0, 5);
   const lines = [
     style.bold(result.label),

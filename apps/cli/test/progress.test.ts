@@ -13,6 +13,8 @@ function status(stage: AnalysisStatus["stage"], progress: number): AnalysisStatu
     createdAt: new Date(),
     startedAt: new Date(),
     completedAt: null,
+    hint: null,
+    draft: null,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { accountRouter } from "./routers/account.js";
 import { analysisRouter } from "./routers/analysis.js";
 import { authRouter } from "./routers/auth.js";
 import { healthRouter } from "./routers/health.js";
@@ -9,6 +10,7 @@ export const appRouter = router({
   auth: authRouter,
   analysis: analysisRouter,
   share: shareRouter,
+  account: accountRouter,
   health: healthRouter,
 });
 

@@ -123,6 +123,8 @@ export const analysisStage = pgEnum("analysis_stage", [
   "done",
 ]);
 export const judgeKind = pgEnum("judge_kind", ["llm", "rules"]);
+/** The voice a verdict is written in; `balanced` is the default. */
+export const verdictTone = pgEnum("verdict_tone", ["gentle", "balanced", "savage"]);
 
 /**
  * An analysis is both what the user sees and the job queue. Workers claim pending rows (or processing
@@ -148,6 +150,8 @@ export const analyses = pgTable(
     lockedUntil: timestamptz(),
     errorCode: text(),
     errorMessage: text(),
+    /** Asked for at analysis.begin; both judges honour it. */
+    tone: verdictTone().notNull().default("balanced"),
     judge: judgeKind(),
     profile: jsonb(),
     label: text(),
@@ -180,3 +184,4 @@ export type Analysis = typeof analyses.$inferSelect;
 export type AnalysisStatusValue = (typeof analysisStatus.enumValues)[number];
 export type AnalysisStageValue = (typeof analysisStage.enumValues)[number];
 export type JudgeKind = (typeof judgeKind.enumValues)[number];
+export type VerdictTone = (typeof verdictTone.enumValues)[number];

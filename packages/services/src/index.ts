@@ -2,7 +2,7 @@
  * The public face of the domain: what the api, the apps and the benchmarks use, and nothing else.
  * Everything else is reached through `createServices`.
  */
-export { AnalysisResult, AnalysisStatus, HistoryPage } from "./analysis/views.js";
+export { AnalysisResult, AnalysisStatus, HistoryPage, Tone } from "./analysis/views.js";
 export { SessionTokens } from "./auth/sessions.js";
 export { Me } from "./auth/users.js";
 export { type Clock, ManualClock, type Timers } from "./clock.js";

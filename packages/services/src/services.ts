@@ -1,6 +1,7 @@
 import type { Config } from "@unwrapped/config";
 import type { DatabaseHandle } from "@unwrapped/db";
 import type { Logger } from "pino";
+import { AccountService } from "./account/account-service.js";
 import { AnalysisService } from "./analysis/analysis-service.js";
 import { Collector } from "./analysis/collector.js";
 import { Coordinator } from "./analysis/coordinator.js";
@@ -128,6 +129,7 @@ export function createServices(options: ServiceOptions) {
       freshCooldownSeconds: config.analysis.freshCooldownSeconds,
     }),
     shares: new ShareService({ db, clock, publicUrl: config.server.publicUrl }),
+    accounts: new AccountService({ db }),
     /** A worker over this process's database; the caller starts and stops it. */
     createWorker(workerOptions: { id?: string } = {}) {
       return new Worker({

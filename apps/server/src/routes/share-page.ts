@@ -86,10 +86,14 @@ export function renderVerdictPage(verdict: SharedVerdict, url: string): SafeHtml
   <section class="card grid">
     ${quadrantChart(verdict.mainstream, verdict.criticalAcclaim)}
     <div>
-      <div class="scores">
+      ${
+        verdict.mainstream === null || verdict.criticalAcclaim === null
+          ? html`<p class="scores">Too little listening to place on the chart yet.</p>`
+          : html`<div class="scores">
         <div><strong>${percent(verdict.mainstream)}</strong>mainstream</div>
         <div><strong>${percent(verdict.criticalAcclaim)}</strong>critical acclaim</div>
-      </div>
+      </div>`
+      }
       ${
         genres.length > 0
           ? html`<h2 class="eyebrow" style="margin-top:24px">Top genres</h2>
@@ -106,8 +110,12 @@ export function renderVerdictPage(verdict: SharedVerdict, url: string): SafeHtml
   );
 }
 
-/** Mainstream on x (underground left, chart-topping right), critical acclaim on y (acclaimed on top). */
-function quadrantChart(mainstream: number, criticalAcclaim: number): SafeHtml {
+/**
+ * Mainstream on x (underground left, chart-topping right), critical acclaim on y (acclaimed on top). No
+ * dot when the verdict has no scores (too little listening).
+ */
+function quadrantChart(mainstream: number | null, criticalAcclaim: number | null): SafeHtml {
+  if (mainstream === null || criticalAcclaim === null) return html``;
   const size = 280;
   const pad = 28;
   const inner = size - pad * 2;

@@ -1,14 +1,22 @@
-import { z } from "zod";
-
 /**
  * The analysis router's schemas: its inputs are defined here; its outputs are the domain's shapes,
  * defined once in @unwrapped/services and re-exported so the router finds all its schemas next to it.
  */
+import { Tone } from "@unwrapped/services";
+import { z } from "zod";
+
 export { AnalysisResult, AnalysisStatus, HistoryPage } from "@unwrapped/services";
 
 const AnalysisId = z.uuid("analysisId must be a UUID");
 
-export const BeginAnalysisInput = z.object({ fresh: z.boolean().optional() }).optional();
+export const BeginAnalysisInput = z
+  .object({
+    /** Start a new analysis even when a completed one exists (rate limited per user). */
+    fresh: z.boolean().optional(),
+    /** The voice of the verdict: gentle, balanced (default) or savage. */
+    tone: Tone.optional(),
+  })
+  .optional();
 export const AnalysisLookupInput = z.object({ analysisId: AnalysisId.optional() }).optional();
 export const WatchAnalysisInput = z
   .object({

@@ -16,7 +16,12 @@ export const analysisRouter = {
   begin: protectedProcedure
     .input(BeginAnalysisInput)
     .output(AnalysisStatus)
-    .mutation(({ ctx, input }) => ctx.services.analyses.begin(ctx.user.id, { fresh: input?.fresh ?? false })),
+    .mutation(({ ctx, input }) =>
+      ctx.services.analyses.begin(ctx.user.id, {
+        fresh: input?.fresh ?? false,
+        ...(input?.tone ? { tone: input.tone } : {}),
+      }),
+    ),
 
   status: protectedProcedure
     .input(AnalysisLookupInput)

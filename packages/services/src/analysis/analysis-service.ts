@@ -9,9 +9,11 @@ import { AnalysisLookups } from "./analysis-lookups.js";
 import {
   type AnalysisResult,
   type AnalysisStatus,
+  DEFAULT_TONE,
   type HistoryPage,
   statusColumns,
   TERMINAL_STATUSES,
+  type Tone,
   toAnalysisResult,
   toAnalysisStatus,
 } from "./views.js";
@@ -57,20 +59,20 @@ export class AnalysisService {
 
   /**
    * Idempotent start: the user's active analysis if there is one; else (unless `fresh`) the latest
-   * completed one; else a new pending analysis. `fresh` is allowed once per cooldown. Concurrent calls
+   * completed one, when it is in the tone asked for (or no tone was asked for); else a new pending
+   * analysis in that tone. A new analysis the user forces — `fresh`, or another tone than their latest
+   * verdict's — is allowed once per cooldown, so switching tones cannot bypass it. Concurrent calls
    * converge on one row: the queue creates at most one active analysis per user, and a call that lost
    * the race returns the winner's.
    */
-  async begin(userId: string, options: { fresh?: boolean } = {}): Promise<AnalysisStatus> {
+  async begin(userId: string, options: { fresh?: boolean; tone?: Tone } = {}): Promise<AnalysisStatus> {
     const active = await this.#lookups.active(userId);
     if (active) return toAnalysisStatus(active);
-    if (options.fresh) {
-      await this.#enforceFreshCooldown(userId);
-    } else {
-      const completed = await this.#lookups.latestCompleted(userId);
-      if (completed) return toAnalysisStatus(completed);
-    }
-    const created = await this.#queue.enqueue(userId);
+    const completed = await this.#lookups.latestCompleted(userId);
+    const reusable = completed && (options.tone === undefined || completed.tone === options.tone);
+    if (reusable && !options.fresh) return toAnalysisStatus(completed);
+    if (completed || options.fresh) await this.#enforceFreshCooldown(userId);
+    const created = await this.#queue.enqueue(userId, { tone: options.tone ?? DEFAULT_TONE });
     if (created) return toAnalysisStatus(created);
     const winner = await this.#lookups.active(userId);
     if (!winner) throw new Error("An analysis was started concurrently but cannot be found");

@@ -68,7 +68,7 @@ export class Coordinator {
       await advance("profiling");
       const profile = profiler.profile(data);
       await advance("judging");
-      const verdict = await judge.judge(profile, { displayName: task.displayName, signal });
+      const verdict = await judge.judge(profile, { displayName: task.displayName, tone: task.tone, signal });
       await advance("saving");
       if (!(await persister.save(task, profile, verdict))) throw new LeaseLostError();
       return "completed";

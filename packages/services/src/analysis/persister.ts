@@ -10,8 +10,8 @@ export interface StoredResult {
   readonly profile: TasteProfile;
   readonly label: string;
   readonly description: string;
-  readonly criticalAcclaim: number;
-  readonly mainstream: number;
+  readonly criticalAcclaim: number | null;
+  readonly mainstream: number | null;
   readonly shareToken: string;
 }
 

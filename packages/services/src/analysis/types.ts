@@ -1,4 +1,4 @@
-import type { JudgeKind } from "@unwrapped/db";
+import type { JudgeKind, VerdictTone } from "@unwrapped/db";
 import type { TasteProfile } from "./taste-profile.js";
 
 /**
@@ -84,16 +84,18 @@ export interface Verdict {
   readonly label: string;
   /** 120–400 words. */
   readonly description: string;
-  /** 0..1, 1 = critically acclaimed taste. */
-  readonly criticalAcclaim: number;
-  /** 0..1, 1 = chart-topping. */
-  readonly mainstream: number;
+  /** 0..1, 1 = critically acclaimed taste; null when there is too little listening to judge. */
+  readonly criticalAcclaim: number | null;
+  /** 0..1, 1 = chart-topping; null when there is too little listening to judge. */
+  readonly mainstream: number | null;
   readonly judge: JudgeKind;
 }
 
 export interface JudgeContext {
   /** The listener's display name, for a personal touch; null when unknown. Never an email. */
   readonly displayName: string | null;
+  /** The voice the listener asked for; balanced when not given. */
+  readonly tone?: VerdictTone;
   /** Aborts a judge that calls out (the worker is shutting down). */
   readonly signal?: AbortSignal;
 }

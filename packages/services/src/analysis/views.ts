@@ -1,4 +1,11 @@
-import { type Analysis, analyses, analysisStage, analysisStatus, judgeKind } from "@unwrapped/db";
+import {
+  type Analysis,
+  analyses,
+  analysisStage,
+  analysisStatus,
+  judgeKind,
+  verdictTone,
+} from "@unwrapped/db";
 import { z } from "zod";
 import { shareUrlFor } from "../share/share-token.js";
 import { Share, TasteProfile } from "./taste-profile.js";
@@ -7,6 +14,14 @@ import { Share, TasteProfile } from "./taste-profile.js";
  * What clients see of an analysis: the one definition of each shape (the routers validate their output
  * with these schemas, the client's types are inferred from them), and the mappings from a row.
  */
+
+/** The voice of a verdict: gentle, balanced (the default) or savage. */
+export const Tone = z.enum(verdictTone.enumValues);
+export type Tone = z.infer<typeof Tone>;
+export const DEFAULT_TONE: Tone = "balanced";
+
+/** A score in [0, 1], or null when there is too little listening to judge. */
+const Score = Share.nullable();
 
 export const AnalysisStatus = z.object({
   analysisId: z.uuid(),
@@ -19,6 +34,10 @@ export const AnalysisStatus = z.object({
   createdAt: z.date(),
   startedAt: z.date().nullable(),
   completedAt: z.date().nullable(),
+  /** A sentence for a person when something outside the analysis holds it up (no live worker), else null. */
+  hint: z.string().nullable(),
+  /** While an LLM verdict is being written: the text so far; else null. */
+  draft: z.string().nullable(),
 });
 export type AnalysisStatus = z.infer<typeof AnalysisStatus>;
 
@@ -26,9 +45,12 @@ export const AnalysisResult = z.object({
   analysisId: z.uuid(),
   label: z.string(),
   description: z.string(),
-  criticalAcclaim: Share,
-  mainstream: Share,
+  /** null when there is too little listening to judge. */
+  criticalAcclaim: Score,
+  /** null when there is too little listening to judge. */
+  mainstream: Score,
   judge: z.enum(judgeKind.enumValues),
+  tone: Tone,
   profile: TasteProfile,
   /** null while sharing is revoked (share.rotate makes a new link). */
   shareToken: z.string().nullable(),
@@ -78,6 +100,8 @@ export function toAnalysisStatus(row: AnalysisStatusRow): AnalysisStatus {
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     completedAt: row.completedAt,
+    hint: null,
+    draft: null,
   };
 }
 
@@ -87,9 +111,10 @@ export function toAnalysisResult(row: Analysis, publicUrl: string): AnalysisResu
     analysisId: row.id,
     label: row.label ?? "",
     description: row.description ?? "",
-    criticalAcclaim: row.criticalAcclaim ?? 0,
-    mainstream: row.mainstream ?? 0,
+    criticalAcclaim: row.criticalAcclaim,
+    mainstream: row.mainstream,
     judge: row.judge ?? "rules",
+    tone: row.tone,
     profile: row.profile as TasteProfile,
     shareToken: shared ? row.shareToken : null,
     shareUrl: shared && row.shareToken ? shareUrlFor(publicUrl, row.shareToken) : null,

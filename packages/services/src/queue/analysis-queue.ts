@@ -1,4 +1,4 @@
-import { analyses, type Database, rowsOf } from "@unwrapped/db";
+import { analyses, type Database, rowsOf, type VerdictTone } from "@unwrapped/db";
 import { and, eq, sql } from "drizzle-orm";
 import type { StoredResult } from "../analysis/persister.js";
 import { type AnalysisStatusRow, statusColumns } from "../analysis/views.js";
@@ -20,6 +20,8 @@ export interface ClaimedTask {
   readonly userId: string;
   /** The listener's display name, read with the claim for the judge's personal touch. */
   readonly displayName: string | null;
+  /** The voice the listener asked for. */
+  readonly tone: VerdictTone;
   readonly attempts: number;
   readonly maxAttempts: number;
   readonly leaseToken: string;
@@ -63,12 +65,16 @@ export class AnalysisQueue {
    * has an active one: the partial unique index admits a single pending-or-processing analysis per user,
    * so concurrent calls create one row. Whether to queue at all is AnalysisService's decision.
    */
-  async enqueue(userId: string): Promise<AnalysisStatusRow | undefined> {
+  async enqueue(
+    userId: string,
+    options: { tone?: VerdictTone } = {},
+  ): Promise<AnalysisStatusRow | undefined> {
     const now = this.#clock.now();
     const [created] = await this.#db
       .insert(analyses)
       .values({
         userId,
+        tone: options.tone ?? "balanced",
         maxAttempts: this.#settings.maxAttempts,
         runAfter: now,
         createdAt: now,
@@ -110,9 +116,9 @@ export class AnalysisQueue {
           started_at = coalesce(started_at, ${iso(now)}::timestamptz), error_code = null, error_message = null,
           version = version + 1, updated_at = ${iso(now)}::timestamptz
         from candidates where analyses.id = candidates.id
-        returning ${statusEventReturning}, analyses.max_attempts, analyses.lease_token
+        returning ${statusEventReturning}, analyses.max_attempts, analyses.lease_token, analyses.tone
       )
-      select updated.id, updated.attempts, updated.max_attempts, updated.lease_token,
+      select updated.id, updated.attempts, updated.max_attempts, updated.lease_token, updated.tone,
         users.id as user_id, users.display_name, pg_notify(${STATUS_CHANNEL}, ${statusEventPayload})
       from updated join users on users.id = updated."userId"`);
     return rowsOf<{
@@ -121,11 +127,13 @@ export class AnalysisQueue {
       attempts: number;
       max_attempts: number;
       lease_token: string;
+      tone: VerdictTone;
       display_name: string | null;
     }>(result).map((row) => ({
       id: row.id,
       userId: row.user_id,
       displayName: row.display_name,
+      tone: row.tone,
       attempts: Number(row.attempts),
       maxAttempts: Number(row.max_attempts),
       leaseToken: row.lease_token,

@@ -43,8 +43,8 @@ export class ShareService {
     return {
       label: row.label ?? "",
       description: row.description ?? "",
-      criticalAcclaim: row.criticalAcclaim ?? 0,
-      mainstream: row.mainstream ?? 0,
+      criticalAcclaim: row.criticalAcclaim,
+      mainstream: row.mainstream,
       profile: toPublicProfile(row.profile as TasteProfile),
       displayName: row.displayName,
       analyzedAt: row.completedAt,

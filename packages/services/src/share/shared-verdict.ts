@@ -29,8 +29,9 @@ export type PublicProfile = z.infer<typeof PublicProfile>;
 export const SharedVerdict = z.object({
   label: z.string(),
   description: z.string(),
-  criticalAcclaim: Share,
-  mainstream: Share,
+  /** null when there was too little listening to judge. */
+  criticalAcclaim: Share.nullable(),
+  mainstream: Share.nullable(),
   profile: PublicProfile,
   displayName: z.string().nullable(),
   analyzedAt: z.date(),

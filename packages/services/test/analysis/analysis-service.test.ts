@@ -89,6 +89,43 @@ describe("AnalysisService.begin", () => {
     expect(fresh.status).toBe("pending");
   });
 
+  dbTest(
+    "stores the tone asked for, and returns the latest verdict again only in that tone",
+    async ({ db }) => {
+      const { service, queue, clock } = serviceFor(db, { freshCooldownSeconds: 60 });
+      const user = await createUser(db);
+      const savage = await service.begin(user.id, { tone: "savage" });
+      const [stored] = await db
+        .select({ tone: analyses.tone })
+        .from(analyses)
+        .where(eq(analyses.id, savage.analysisId));
+      expect(stored?.tone).toBe("savage");
+      expect(await queue.complete(await claimOf(queue, user.id), storedResult())).toBe(true);
+      expect((await service.result(user.id)).tone).toBe("savage");
+
+      expect((await service.begin(user.id)).analysisId).toBe(savage.analysisId); // no tone asked: the latest
+      expect((await service.begin(user.id, { tone: "savage" })).analysisId).toBe(savage.analysisId);
+      // Another tone is a new analysis, under the same cooldown as `fresh`, so switching cannot bypass it.
+      await expect(service.begin(user.id, { tone: "gentle" })).rejects.toBeInstanceOf(RateLimitedError);
+      clock.advance(60_000);
+      const gentle = await service.begin(user.id, { tone: "gentle" });
+      expect(gentle.analysisId).not.toBe(savage.analysisId);
+      const [queued] = await db
+        .select({ tone: analyses.tone })
+        .from(analyses)
+        .where(eq(analyses.id, gentle.analysisId));
+      expect(queued?.tone).toBe("gentle");
+    },
+  );
+
+  dbTest("writes balanced when no tone is asked for", async ({ db }) => {
+    const { service, queue } = serviceFor(db);
+    const user = await createUser(db);
+    await service.begin(user.id);
+    const task = await claimOf(queue, user.id);
+    expect(task.tone).toBe("balanced");
+  });
+
   dbTest("creates a new analysis after a failed one", async ({ db }) => {
     const { service, queue } = serviceFor(db);
     const user = await createUser(db);

@@ -254,6 +254,8 @@ describe("AnalysisQueue with committed data", () => {
         createdAt: stored.createdAt,
         startedAt: stored.startedAt,
         completedAt: stored.completedAt,
+        hint: null,
+        draft: null,
       });
       expect(notifications.payloads.join()).not.toContain(task?.leaseToken ?? "lease");
     } finally {
