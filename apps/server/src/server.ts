@@ -21,8 +21,8 @@ export interface StartServerOptions {
   readonly logger: Logger;
   /** An existing database (tests); otherwise one is opened from config and closed with the server. */
   readonly database?: DatabaseHandle;
-  readonly clock?: Clock;
-  readonly http?: HttpDependencies;
+  readonly clock?: Clock | undefined;
+  readonly http?: HttpDependencies | undefined;
 }
 
 export interface RunningServer {
@@ -72,8 +72,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       config,
       database,
       logger,
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(http ? { http } : {}),
+      clock: options.clock,
+      http,
     });
   } catch (error) {
     await new Promise((resolve) => server.close(resolve));

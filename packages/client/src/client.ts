@@ -1,7 +1,7 @@
 import { createTRPCClient, httpBatchLink, httpLink, splitLink, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
 import { defaultSubscriptionLink } from "#sse-transport";
-import { baseUrl, type Fetch, reportUnreachable } from "./fetch.js";
+import { baseUrl, type Fetch, linkFetch, reportUnreachable } from "./fetch.js";
 import { refreshLink } from "./refresh-link.js";
 import type { AppRouter } from "./router-types.js";
 import { type SessionOptions, TokenSession } from "./session.js";
@@ -40,7 +40,8 @@ export interface ClientOptions extends SessionOptions {
 export function createClient(options: ClientOptions): UnwrappedClient {
   const serverUrl = baseUrl(options.url);
   const trpcUrl = `${serverUrl}/trpc`;
-  const fetch = reportUnreachable(options.fetch ?? globalThis.fetch.bind(globalThis), serverUrl);
+  const platformFetch = reportUnreachable(options.fetch ?? globalThis.fetch.bind(globalThis), serverUrl);
+  const fetch = linkFetch(platformFetch);
   const extraHeaders = async () =>
     typeof options.headers === "function" ? await options.headers() : (options.headers ?? {});
 
@@ -55,7 +56,12 @@ export function createClient(options: ClientOptions): UnwrappedClient {
     const accessToken = await session.accessToken();
     return { ...(await extraHeaders()), ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) };
   };
-  const subscriptionSettings: SubscriptionLinkSettings = { url: trpcUrl, session, fetch, headers };
+  const subscriptionSettings: SubscriptionLinkSettings = {
+    url: trpcUrl,
+    session,
+    fetch: platformFetch,
+    headers,
+  };
 
   return createTRPCClient<AppRouter>({
     links: [

@@ -1,7 +1,16 @@
+import type { httpLink } from "@trpc/client";
 import { ServerUnreachableError } from "./errors.js";
 
 /** The `fetch` the client sends with. */
 export type Fetch = typeof globalThis.fetch;
+
+/** The fetch tRPC's links take: a structural type of their own, looser than the platform's. */
+type LinkFetch = NonNullable<Parameters<typeof httpLink>[0]["fetch"]>;
+
+/** The platform's fetch as tRPC's links type it (their RequestInit is a subset of the platform's). */
+export function linkFetch(fetch: Fetch): LinkFetch {
+  return (input, init) => fetch(input, init as RequestInit | undefined);
+}
 
 /**
  * Turns a fetch that could not reach the server into an error naming the server, instead of undici's

@@ -1,7 +1,7 @@
 import { createTRPCClient, httpLink } from "@trpc/client";
 import superjson from "superjson";
 import { SignInError } from "./errors.js";
-import { baseUrl, type Fetch, reportUnreachable } from "./fetch.js";
+import { baseUrl, type Fetch, linkFetch, reportUnreachable } from "./fetch.js";
 import { GENERATED_PERSONA, listDemoPersonas } from "./personas.js";
 import type { AppRouter } from "./router-types.js";
 import type { SessionTokens } from "./session.js";
@@ -120,7 +120,7 @@ export function exchangeLoginCode(options: {
       httpLink({
         url: `${server}/trpc`,
         transformer: superjson,
-        fetch: reportUnreachable(options.fetch ?? globalThis.fetch.bind(globalThis), server),
+        fetch: linkFetch(reportUnreachable(options.fetch ?? globalThis.fetch.bind(globalThis), server)),
       }),
     ],
   });

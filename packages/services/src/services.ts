@@ -29,11 +29,11 @@ export interface ServiceOptions {
   readonly config: Config;
   readonly database: DatabaseHandle;
   readonly logger: Logger;
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /** Waits of the worker, the coordinator and token refreshes (tests pass a ManualClock). */
-  readonly timers?: Timers;
+  readonly timers?: Timers | undefined;
   /** fetch, timers and jitter for calls to Spotify and the LLM (tests pass their own). */
-  readonly http?: HttpDependencies;
+  readonly http?: HttpDependencies | undefined;
 }
 
 /**
@@ -131,7 +131,7 @@ export function createServices(options: ServiceOptions) {
     shares: new ShareService({ db, clock, publicUrl: config.server.publicUrl }),
     accounts: new AccountService({ db }),
     /** A worker over this process's database; the caller starts and stops it. */
-    createWorker(workerOptions: { id?: string } = {}) {
+    createWorker(workerOptions: { id?: string | undefined } = {}) {
       return new Worker({
         queue,
         coordinator,
@@ -145,7 +145,7 @@ export function createServices(options: ServiceOptions) {
           pollIntervalMs: config.worker.pollIntervalMs,
           shutdownGraceSeconds: config.worker.shutdownGraceSeconds,
         },
-        ...(workerOptions.id ? { id: workerOptions.id } : {}),
+        id: workerOptions.id,
       });
     },
     users: {

@@ -15,7 +15,12 @@ export interface TestServer extends RunningServer {
  * over HTTP), on a database of its own (PGlite from the run's image, or a fresh PostgreSQL database).
  */
 export async function startTestServer(
-  options: { env?: Environment; logger?: Logger; clock?: Clock; http?: HttpDependencies } = {},
+  options: {
+    env?: Environment;
+    logger?: Logger;
+    clock?: Clock | undefined;
+    http?: HttpDependencies | undefined;
+  } = {},
 ): Promise<TestServer> {
   const port = await freePort();
   const database = await createIsolatedDatabase();
@@ -31,8 +36,8 @@ export async function startTestServer(
     config,
     database,
     logger: options.logger ?? silentLogger,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.http ? { http: options.http } : {}),
+    clock: options.clock,
+    http: options.http,
   });
   return {
     ...server,

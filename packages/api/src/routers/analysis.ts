@@ -19,7 +19,7 @@ export const analysisRouter = {
     .mutation(({ ctx, input }) =>
       ctx.services.analyses.begin(ctx.user.id, {
         fresh: input?.fresh ?? false,
-        ...(input?.tone ? { tone: input.tone } : {}),
+        tone: input?.tone,
       }),
     ),
 
@@ -42,9 +42,9 @@ export const analysisRouter = {
   }) {
     try {
       for await (const event of ctx.services.analyses.watch(ctx.user.id, {
-        ...(input?.analysisId ? { analysisId: input.analysisId } : {}),
+        analysisId: input?.analysisId,
         lastEventId: input?.lastEventId ?? null,
-        ...(signal ? { signal } : {}),
+        signal,
       })) {
         yield tracked(event.id, event.status);
       }
@@ -58,9 +58,6 @@ export const analysisRouter = {
     .input(HistoryInput)
     .output(HistoryPage)
     .query(({ ctx, input }) =>
-      ctx.services.analyses.history(ctx.user.id, {
-        ...(input?.cursor ? { cursor: input.cursor } : {}),
-        ...(input?.limit ? { limit: input.limit } : {}),
-      }),
+      ctx.services.analyses.history(ctx.user.id, { cursor: input?.cursor, limit: input?.limit }),
     ),
 } satisfies TRPCRouterRecord;

@@ -65,7 +65,10 @@ export class AnalysisService {
    * converge on one row: the queue creates at most one active analysis per user, and a call that lost
    * the race returns the winner's.
    */
-  async begin(userId: string, options: { fresh?: boolean; tone?: Tone } = {}): Promise<AnalysisStatus> {
+  async begin(
+    userId: string,
+    options: { fresh?: boolean | undefined; tone?: Tone | undefined } = {},
+  ): Promise<AnalysisStatus> {
     const active = await this.#lookups.active(userId);
     if (active) return toAnalysisStatus(active);
     const completed = await this.#lookups.latestCompleted(userId);
@@ -103,7 +106,10 @@ export class AnalysisService {
   }
 
   /** Newest first, keyset-paginated on (created_at, id) so pages stay stable while analyses are added. */
-  async history(userId: string, options: { cursor?: string; limit?: number } = {}): Promise<HistoryPage> {
+  async history(
+    userId: string,
+    options: { cursor?: string | undefined; limit?: number | undefined } = {},
+  ): Promise<HistoryPage> {
     const limit = options.limit ?? 20;
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
     const rows = await this.#db
@@ -137,7 +143,11 @@ export class AnalysisService {
    */
   async *watch(
     userId: string,
-    options: { analysisId?: string; lastEventId?: string | null; signal?: AbortSignal },
+    options: {
+      analysisId?: string | undefined;
+      lastEventId?: string | null | undefined;
+      signal?: AbortSignal | undefined;
+    },
   ): AsyncGenerator<WatchEvent> {
     const target = await this.#lookups.status(userId, options.analysisId);
     if (!target) throw notFound(options.analysisId);

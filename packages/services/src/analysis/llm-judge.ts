@@ -18,7 +18,7 @@ export interface LlmJudgeDependencies {
   /** Writes the verdict when the LLM cannot: the rules judge. */
   readonly fallback: Judge;
   readonly logger: { warn(details: object, message: string): void };
-  readonly fetch?: typeof fetch;
+  readonly fetch?: typeof fetch | undefined;
   /** The per-request timeout. */
   readonly timers: Timers;
 }

@@ -72,7 +72,11 @@ export class SignInService {
   }
 
   /** Handles Spotify's redirect back; returns where to send the browser next. */
-  async complete(query: { code?: string; state?: string; error?: string }): Promise<string> {
+  async complete(query: {
+    code?: string | undefined;
+    state?: string | undefined;
+    error?: string | undefined;
+  }): Promise<string> {
     const { db, clock, appUrl, logger } = this.#deps;
     const now = clock.now();
     if (!query.state) return withQuery(appUrl, { error: "invalid_state" });

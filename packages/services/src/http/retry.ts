@@ -57,8 +57,8 @@ export function parseRetryAfter(header: string | null, now: Date): number | unde
 export interface RequestOptions {
   /** What is being requested, for error messages: "Spotify top artists". */
   readonly description: string;
-  readonly policy?: RetryPolicy;
-  readonly signal?: AbortSignal;
+  readonly policy?: RetryPolicy | undefined;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**

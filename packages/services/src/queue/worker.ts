@@ -67,7 +67,7 @@ export class Worker {
     settings: WorkerSettings;
     clock: Clock;
     timers: Timers;
-    id?: string;
+    id?: string | undefined;
   }) {
     this.#queue = dependencies.queue;
     this.#coordinator = dependencies.coordinator;

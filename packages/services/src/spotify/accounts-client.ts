@@ -74,9 +74,9 @@ export class SpotifyAccountsClient {
     settings: SpotifyAccountsSettings,
     options: {
       clock: Clock;
-      http?: HttpDependencies;
+      http?: HttpDependencies | undefined;
       policy?: RetryPolicy;
-      logger?: Logger;
+      logger?: Logger | undefined;
     },
   ) {
     this.#settings = settings;

@@ -30,8 +30,8 @@ export async function getWebApi<Schema extends z.ZodType>(
     { headers: { authorization: `Bearer ${request.accessToken}`, accept: "application/json" } },
     {
       description,
-      ...(request.policy ? { policy: request.policy } : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
+      policy: request.policy,
+      signal: request.signal,
     },
     request.http,
   );

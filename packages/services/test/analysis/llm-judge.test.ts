@@ -37,7 +37,7 @@ function judgeWith(settings: Partial<LlmJudgeSettings> = {}, fetchImplementation
       fallback: rules,
       logger: { warn },
       timers: clock,
-      ...(fetchImplementation ? { fetch: fetchImplementation } : {}),
+      fetch: fetchImplementation,
     },
   );
 }

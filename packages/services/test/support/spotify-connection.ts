@@ -46,8 +46,8 @@ export function accountsClientFor(
     {
       clock: options.clock ?? systemClock,
       policy: options.policy ?? fastRetryPolicy,
-      ...(options.http ? { http: options.http } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
+      http: options.http,
+      logger: options.logger,
     },
   );
 }
