@@ -21,4 +21,7 @@ export { createLogger, type Logger } from "./logger.js";
 export type { ClaimedTask } from "./queue/analysis-queue.js";
 export type { Worker } from "./queue/worker.js";
 export { createServices, type Services } from "./services.js";
+export { BiggestDifference } from "./match/compatibility.js";
+export { Match, MatchPage, PublicMatch } from "./match/match-views.js";
 export { SharedVerdict, ShareLink } from "./share/shared-verdict.js";
+export { Standings } from "./standings/standings-service.js";
