@@ -24,4 +24,4 @@ export { createServices, type Services } from "./services.js";
 export { BiggestDifference } from "./match/compatibility.js";
 export { Match, MatchPage, PublicMatch } from "./match/match-views.js";
 export { SharedVerdict, ShareLink } from "./share/shared-verdict.js";
-export { Standings } from "./standings/standings-service.js";
+export { Standings, StandingsService, type StandingsValues } from "./standings/standings-service.js";
