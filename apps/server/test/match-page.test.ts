@@ -1,5 +1,6 @@
 import { analyses, users } from "@unwrapped/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { safePath } from "../src/request-logging.js";
 import { startTestServer, type TestServer } from "./support/test-server.js";
 
 const HOSTILE_NAME = `<script>alert("pwned")</script> & "friends"`;
@@ -91,5 +92,13 @@ describe("GET /m/:token", () => {
       expect(response.status, path).toBe(404);
       expect(await response.text()).toContain("This match is not here");
     }
+  });
+});
+
+describe("request logs", () => {
+  it("never carry a share or match token", () => {
+    expect(safePath("/m/abcdefghijklmnopqrstuvwxyz012345?x=1")).toBe("/m/[redacted]");
+    expect(safePath("/s/abcdefghijklmnopqrstuvwxyz012345/card.png")).toBe("/s/[redacted]/card.png");
+    expect(safePath("/trpc/match.create")).toBe("/trpc/match.create");
   });
 });
