@@ -54,9 +54,9 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
         jsonb_build_object('obscurity', random(), 'artistLoyalty', random(), 'genreDiversity', random()), now()
       from users`;
     await database.sql`analyze`;
-    const userIds = (await database.sql<{ id: string }[]>`select id from users order by id limit ${iterations}`).map(
-      (row) => row.id,
-    );
+    const userIds = (
+      await database.sql<{ id: string }[]>`select id from users order by id limit ${iterations}`
+    ).map((row) => row.id);
     const standings = new StandingsService({ db: handle.db, minListeners: 20 });
     const rebuildMs = await timed(() => standings.rebuild());
     await database.sql`analyze`;
@@ -113,7 +113,8 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
         ),
       );
     }
-    if (shown !== userIds.length) throw new Error(`standings were hidden for ${userIds.length - shown} reads`);
+    if (shown !== userIds.length)
+      throw new Error(`standings were hidden for ${userIds.length - shown} reads`);
     const readMedian = median(reads);
     const baseMedian = median(base);
     const refreshMedian = median(refresh);
@@ -124,10 +125,30 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
         headers: ["operation", "runs", "median", "p99"],
         rows: [
           ["build from 100,000 analyses (first use, once)", "1", formatMs(rebuildMs), ""],
-          ["refresh after one completion (record)", String(refresh.length), formatMs(refreshMedian, 2), formatMs(percentile(refresh, 99), 2)],
-          ["BASE refresh: a one-row update transaction", String(commitFloor.length), formatMs(median(commitFloor), 2), formatMs(percentile(commitFloor, 99), 2)],
-          ["read: one listener's standings (of)", String(reads.length), formatMs(readMedian, 2), formatMs(percentile(reads, 99), 2)],
-          ["BASE read: scan every latest verdict", String(base.length), formatMs(baseMedian, 1), formatMs(percentile(base, 99), 1)],
+          [
+            "refresh after one completion (record)",
+            String(refresh.length),
+            formatMs(refreshMedian, 2),
+            formatMs(percentile(refresh, 99), 2),
+          ],
+          [
+            "BASE refresh: a one-row update transaction",
+            String(commitFloor.length),
+            formatMs(median(commitFloor), 2),
+            formatMs(percentile(commitFloor, 99), 2),
+          ],
+          [
+            "read: one listener's standings (of)",
+            String(reads.length),
+            formatMs(readMedian, 2),
+            formatMs(percentile(reads, 99), 2),
+          ],
+          [
+            "BASE read: scan every latest verdict",
+            String(base.length),
+            formatMs(baseMedian, 1),
+            formatMs(percentile(base, 99), 1),
+          ],
         ],
       },
       notes: [
@@ -153,6 +174,7 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
 
 export const standingsScenario: Scenario = {
   name: "standings",
-  description: "standings among 100,000 seeded listeners: refresh after one completion, cost per read, vs a full scan",
+  description:
+    "standings among 100,000 seeded listeners: refresh after one completion, cost per read, vs a full scan",
   run,
 };

@@ -37,7 +37,11 @@ describe("GET /m/:token", () => {
   async function listener(name: string, genre: string, artist: string, shareToken: string) {
     const [user] = await server.database.db
       .insert(users)
-      .values({ spotifyAccountId: `match-${shareToken}`, spotifyId: `match-${shareToken}`, displayName: name })
+      .values({
+        spotifyAccountId: `match-${shareToken}`,
+        spotifyId: `match-${shareToken}`,
+        displayName: name,
+      })
       .returning();
     await server.database.db.insert(analyses).values({
       userId: user?.id ?? "",
@@ -58,7 +62,12 @@ describe("GET /m/:token", () => {
   }
 
   it("renders the match, escaped; 404 once revoked, and the old link stays dead after rotation", async () => {
-    const me = await listener(HOSTILE_NAME, "<i>noise</i>", "Shared <Artist>", "match-page-me-0123456789abcdef");
+    const me = await listener(
+      HOSTILE_NAME,
+      "<i>noise</i>",
+      "Shared <Artist>",
+      "match-page-me-0123456789abcdef",
+    );
     await listener("Sam", "<i>noise</i>", "Shared <Artist>", "match-page-friend-0123456789abc");
     const match = await server.services.matches.create(me, { shareToken: "match-page-friend-0123456789abc" });
     const token = match.shareToken ?? "";

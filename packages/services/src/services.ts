@@ -18,12 +18,12 @@ import { findUserWithConnection } from "./auth/users.js";
 import { type Clock, systemClock, systemTimers, type Timers } from "./clock.js";
 import { TokenCipher } from "./crypto/token-cipher.js";
 import { defaultHttpDependencies, type HttpDependencies } from "./http/retry.js";
-import { AnalysisQueue } from "./queue/analysis-queue.js";
-import { StatusHub } from "./queue/status-hub.js";
-import { Worker } from "./queue/worker.js";
 import { MatchLlmJudge } from "./match/match-llm-judge.js";
 import { type MatchJudge, MatchRulesJudge } from "./match/match-rules-judge.js";
 import { MatchService } from "./match/match-service.js";
+import { AnalysisQueue } from "./queue/analysis-queue.js";
+import { StatusHub } from "./queue/status-hub.js";
+import { Worker } from "./queue/worker.js";
 import { ShareService } from "./share/share-service.js";
 import { SpotifyAccountsClient } from "./spotify/accounts-client.js";
 import { SpotifyWebApiClient } from "./spotify/web-api-client.js";
@@ -102,7 +102,12 @@ export function createServices(options: ServiceOptions) {
   const standings = new StandingsService({ db, minListeners: config.standings.minListeners });
   const matchRulesJudge = new MatchRulesJudge();
   const matchJudge: MatchJudge = config.llm
-    ? new MatchLlmJudge(config.llm, { fallback: matchRulesJudge, logger, fetch: http.fetch, timers: http.timers })
+    ? new MatchLlmJudge(config.llm, {
+        fallback: matchRulesJudge,
+        logger,
+        fetch: http.fetch,
+        timers: http.timers,
+      })
     : matchRulesJudge;
   const coordinator = new Coordinator({
     queue,

@@ -33,7 +33,9 @@ ${HELP_OPTION_HELP}`,
       tone: { type: "string" },
     });
     if (positionals.length !== 1) {
-      throw new UsageError("Give one share link: `unwrapped match <share-url>`. Run `unwrapped match --help` for usage.");
+      throw new UsageError(
+        "Give one share link: `unwrapped match <share-url>`. Run `unwrapped match --help` for usage.",
+      );
     }
     const shareToken = shareTokenOf(positionals[0] ?? "");
     const tone = values.tone;
@@ -50,7 +52,8 @@ ${HELP_OPTION_HELP}`,
     } catch (error) {
       const code = errorCode(error);
       if (code === "NOT_FOUND") throw new CliError("That share link does not exist or was revoked.");
-      if (code === "PRECONDITION_FAILED" || code === "BAD_REQUEST") throw new CliError((error as Error).message);
+      if (code === "PRECONDITION_FAILED" || code === "BAD_REQUEST")
+        throw new CliError((error as Error).message);
       throw error;
     }
     printMatch(context, match, { json: values.json ?? false });
@@ -65,12 +68,16 @@ export function shareTokenOf(input: string): string {
   try {
     url = new URL(trimmed);
   } catch {
-    throw new UsageError(`"${trimmed}" is not a share link. Paste the link someone shared with you (…/s/<token>).`);
+    throw new UsageError(
+      `"${trimmed}" is not a share link. Paste the link someone shared with you (…/s/<token>).`,
+    );
   }
   const [, kind, token, ...rest] = url.pathname.split("/");
   if (kind === "s" && token && TOKEN.test(token) && rest.length === 0) return token;
   if (kind === "m") throw new UsageError("That is a match link; paste a share link (…/s/<token>) instead.");
-  throw new UsageError(`"${trimmed}" is not a share link. Paste the link someone shared with you (…/s/<token>).`);
+  throw new UsageError(
+    `"${trimmed}" is not a share link. Paste the link someone shared with you (…/s/<token>).`,
+  );
 }
 
 export function printMatch(context: CliContext, match: Match, options: { json: boolean }): void {
@@ -95,7 +102,8 @@ export function renderMatch(match: Match, options: { width: number; style: Style
   const { width, style } = options;
   const them = match.them.displayName ?? "them";
   const difference = match.biggestDifference;
-  const value = (share: number) => (difference?.dimension === "era" ? String(Math.round(share)) : percent(share));
+  const value = (share: number) =>
+    difference?.dimension === "era" ? String(Math.round(share)) : percent(share);
   const lines = [
     style.bold(match.label),
     style.dim(wrapText(`You × ${them}: ${style.accent(percent(match.compatibility))} compatible`, width)),

@@ -59,7 +59,11 @@ describe("unwrapped match <share-url>", () => {
 
     expect((await cli("friend", "share", "--revoke")).code).toBe(0);
     const revoked = await cli("me", "match", shareUrl);
-    expect(revoked).toEqual({ code: 1, stdout: "", stderr: "That share link does not exist or was revoked.\n" });
+    expect(revoked).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "That share link does not exist or was revoked.\n",
+    });
   });
 
   it("says what is wrong with the argument, in one line", async () => {
@@ -73,6 +77,7 @@ describe("unwrapped match <share-url>", () => {
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining("is not a share link") });
     expect(matchLink).toMatchObject({ code: 2, stderr: expect.stringContaining("That is a match link") });
     expect(badTone).toMatchObject({ code: 2, stderr: expect.stringContaining("--tone must be one of") });
-    for (const run of [none, bad, matchLink, badTone]) expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+    for (const run of [none, bad, matchLink, badTone])
+      expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
   });
 });

@@ -60,7 +60,8 @@ export function compatibilityOf(you: MatchInput, them: MatchInput): Compatibilit
   const yourGenres = genreWeights(you);
   const theirGenres = genreWeights(them);
   const components: Record<CompatibilityComponent, number | null> = {
-    artists: yourArtists.size > 0 && theirArtists.size > 0 ? weightedJaccard(yourArtists, theirArtists) : null,
+    artists:
+      yourArtists.size > 0 && theirArtists.size > 0 ? weightedJaccard(yourArtists, theirArtists) : null,
     genres: yourGenres.size > 0 && theirGenres.size > 0 ? weightedJaccard(yourGenres, theirGenres) : null,
     families:
       yourGenres.size > 0 && theirGenres.size > 0
@@ -190,7 +191,12 @@ function sharedArtistsOf(you: MatchInput, them: MatchInput): string[] {
 
 /** The dimension on which the two differ most, each difference on a 0..1 scale; ties go to the first listed. */
 function biggestDifferenceOf(you: MatchInput, them: MatchInput): BiggestDifference | null {
-  const candidates: { dimension: DifferenceDimension; you: number | null; them: number | null; span: number }[] = [
+  const candidates: {
+    dimension: DifferenceDimension;
+    you: number | null;
+    them: number | null;
+    span: number;
+  }[] = [
     { dimension: "underground", you: you.profile.obscurity, them: them.profile.obscurity, span: 1 },
     { dimension: "acclaim", you: you.criticalAcclaim, them: them.criticalAcclaim, span: 1 },
     { dimension: "mainstream", you: you.mainstream, them: them.mainstream, span: 1 },

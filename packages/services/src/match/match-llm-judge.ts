@@ -72,7 +72,9 @@ export class MatchLlmJudge implements MatchJudge {
       rejections.push(answer.reason);
       if (answer.final) break;
       messages.push(
-        ...(answer.content === null ? [] : [{ role: "assistant" as const, content: answer.content.slice(0, 4000) }]),
+        ...(answer.content === null
+          ? []
+          : [{ role: "assistant" as const, content: answer.content.slice(0, 4000) }]),
         {
           role: "user",
           content: `That answer was rejected (${answer.reason}). Reply again with only the JSON object, following every rule.`,
@@ -93,7 +95,10 @@ export class MatchLlmJudge implements MatchJudge {
     const { baseUrl, apiKey, model, timeoutMs } = this.#settings;
     const timeout = this.#timers.timeout(timeoutMs);
     const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
-    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      accept: "application/json",
+    };
     if (apiKey.length > 0) headers.authorization = `Bearer ${apiKey}`;
     let text: string;
     try {

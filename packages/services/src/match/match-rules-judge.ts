@@ -44,7 +44,11 @@ const BANDS = [
   },
   {
     floor: 0.55,
-    labels: { gentle: "GOOD ROAD TRIP", balanced: "SAME CITY DIFFERENT BARS", savage: "COMPATIBLE WITH CONDITIONS" },
+    labels: {
+      gentle: "GOOD ROAD TRIP",
+      balanced: "SAME CITY DIFFERENT BARS",
+      savage: "COMPATIBLE WITH CONDITIONS",
+    },
     opening: {
       gentle: "There is plenty of common ground here, and the differences only make the playlist better.",
       balanced: "You live in the same musical city, you just drink in different bars.",
@@ -53,20 +57,30 @@ const BANDS = [
   },
   {
     floor: 0.3,
-    labels: { gentle: "CURIOUS NEIGHBOURS", balanced: "POLITE PLAYLIST TRUCE", savage: "AUX CORD NEGOTIATIONS" },
+    labels: {
+      gentle: "CURIOUS NEIGHBOURS",
+      balanced: "POLITE PLAYLIST TRUCE",
+      savage: "AUX CORD NEGOTIATIONS",
+    },
     opening: {
       gentle: "You overlap in a few quiet corners, which is a lovely place to start swapping songs.",
       balanced: "You overlap here and there, like neighbours who nod at each other's music through the wall.",
-      savage: "This friendship survives on a few shared songs and a mutual agreement not to look too closely.",
+      savage:
+        "This friendship survives on a few shared songs and a mutual agreement not to look too closely.",
     },
   },
   {
     floor: 0,
-    labels: { gentle: "OPPOSITES ATTRACT", balanced: "DIFFERENT PLANETS ENTIRELY", savage: "AUX CORD CUSTODY BATTLE" },
+    labels: {
+      gentle: "OPPOSITES ATTRACT",
+      balanced: "DIFFERENT PLANETS ENTIRELY",
+      savage: "AUX CORD CUSTODY BATTLE",
+    },
     opening: {
       gentle: "You hear the world very differently, which means each of you has a whole library to discover.",
       balanced: "You two are listening from different planets, and the radio signal barely reaches.",
-      savage: "Putting your two libraries on one shuffle would be a hostage situation for everyone in the room.",
+      savage:
+        "Putting your two libraries on one shuffle would be a hostage situation for everyone in the room.",
     },
   },
 ] as const;

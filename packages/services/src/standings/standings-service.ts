@@ -147,12 +147,20 @@ export class StandingsService {
         ${listenerStandings.diversity} as diversity from ${listenerStandings}
         where ${listenerStandings.userId} = ${userId}) own) as "own"`,
     );
-    const [row] = rowsOf<Record<string, unknown>>(await this.#db.execute(sql`select ${sql.join(selections, sql`, `)}`));
+    const [row] = rowsOf<Record<string, unknown>>(
+      await this.#db.execute(sql`select ${sql.join(selections, sql`, `)}`),
+    );
     const listeners = Number(row?.total ?? 0);
     if (listeners < this.#minListeners) return null;
     const ownRaw = row?.own;
     const own = (typeof ownRaw === "string" ? JSON.parse(ownRaw) : ownRaw) as StandingsValues | null;
-    const standings: Standings = { listeners, underground: null, acclaim: null, loyalty: null, diversity: null };
+    const standings: Standings = {
+      listeners,
+      underground: null,
+      acclaim: null,
+      loyalty: null,
+      diversity: null,
+    };
     for (const metric of STANDINGS_METRICS) {
       const value = values[metric];
       if (value === null) continue;
@@ -175,10 +183,7 @@ export class StandingsService {
 
 /** Removes a listener from the standings, inside the caller's transaction when given one. */
 export async function forgetStandings(db: Database, userId: string): Promise<void> {
-  const removed = await db
-    .delete(listenerStandings)
-    .where(eq(listenerStandings.userId, userId))
-    .returning();
+  const removed = await db.delete(listenerStandings).where(eq(listenerStandings.userId, userId)).returning();
   const [previous] = removed;
   if (previous) await moveHistogram(db, standingsValuesOfRow(previous), null, false, true);
 }

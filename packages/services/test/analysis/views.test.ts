@@ -10,10 +10,10 @@ import {
   toAnalysisStatus,
 } from "../../src/analysis/views.js";
 import { ManualClock } from "../../src/clock.js";
+import { Match } from "../../src/match/match-views.js";
 import { AnalysisQueue, type ClaimedTask } from "../../src/queue/analysis-queue.js";
 import { storedResult } from "../support/stored-result.js";
 import { createUser } from "../support/users.js";
-import { Match } from "../../src/match/match-views.js";
 import { recordedWireShape, wireShapeOf } from "../support/wire-shapes.js";
 
 const statusRow = {

@@ -21,7 +21,11 @@ function sideOf(taste: keyof typeof TASTES): MatchInput {
   return { profile: toPublicProfile(profiler.profile(TASTES[taste])), criticalAcclaim: 0.6, mainstream: 0.4 };
 }
 
-function factsOf(left: keyof typeof TASTES, right: keyof typeof TASTES, tone: MatchFacts["tone"]): MatchFacts {
+function factsOf(
+  left: keyof typeof TASTES,
+  right: keyof typeof TASTES,
+  tone: MatchFacts["tone"],
+): MatchFacts {
   const you = sideOf(left);
   const them = sideOf(right);
   const genres = (side: MatchInput) => (side.profile.topGenres ?? []).slice(0, 3).map((entry) => entry.genre);

@@ -36,7 +36,9 @@ async function listenerWithVerdict(
 ) {
   const user = await createUser(db, { displayName, email: `${displayName.toLowerCase()}@private.example` });
   await queue.enqueue(user.id, { tone: "savage" });
-  const task = (await queue.claim("worker", 100)).find((claimed) => claimed.userId === user.id) as ClaimedTask;
+  const task = (await queue.claim("worker", 100)).find(
+    (claimed) => claimed.userId === user.id,
+  ) as ClaimedTask;
   const shareToken = `share-${displayName}-${++tokens}`.padEnd(32, "0");
   await queue.complete(task, {
     judge: "rules",
@@ -94,7 +96,9 @@ describe("MatchService", () => {
     }
     // The stored snapshot holds the public subset only: no ids, popularity or release years.
     const [row] = await db.select().from(matches).where(eq(matches.id, match.matchId));
-    expect(JSON.stringify(row?.otherSnapshot)).not.toMatch(/"id"|"popularity"|"releaseYear"|"unavailableMetrics"/);
+    expect(JSON.stringify(row?.otherSnapshot)).not.toMatch(
+      /"id"|"popularity"|"releaseYear"|"unavailableMetrics"/,
+    );
   });
 
   dbTest("a revoked share cannot be matched; a rotated-away token neither", async ({ db }) => {

@@ -41,28 +41,35 @@ function bruteForce(values: readonly StandingsValues[], index: number) {
       .map((other) => other[metric])
       .filter((other): other is number => other !== null);
     result[metric] =
-      value === null || others.length === 0 ? null : others.filter((other) => other < value).length / others.length;
+      value === null || others.length === 0
+        ? null
+        : others.filter((other) => other < value).length / others.length;
   }
   return { listeners: values.length, ...result };
 }
 
 describe("StandingsService", () => {
-  dbTest("percentiles are exact on a known set: the share of other listeners strictly below", async ({ db }) => {
-    const standings = new StandingsService({ db, minListeners: 20 });
-    const userIds = await seed(db, standings, KNOWN_SET);
-    const middle = await standings.of(userIds[10] ?? "", KNOWN_SET[10] as StandingsValues);
-    expect(middle).toEqual({ listeners: 21, underground: 0.5, acclaim: 0.5, loyalty: 0.5, diversity: 0.5 });
-    // Listener 11 ties listener 10 on diversity (0.5): a tie is not "ahead".
-    expect((await standings.of(userIds[11] ?? "", KNOWN_SET[11] as StandingsValues))?.diversity).toBe(0.5);
-    const top = await standings.of(userIds[20] ?? "", KNOWN_SET[20] as StandingsValues);
-    expect(top).toEqual({ listeners: 21, underground: 1, acclaim: 0, loyalty: 1, diversity: 1 });
-    // A metric the verdict lacks is null; the others still count.
-    const odd = await standings.of(userIds[3] ?? "", KNOWN_SET[3] as StandingsValues);
-    expect(odd?.loyalty).toBeNull();
-    for (const [index, userId] of userIds.entries()) {
-      expect(await standings.of(userId, KNOWN_SET[index] as StandingsValues)).toEqual(bruteForce(KNOWN_SET, index));
-    }
-  });
+  dbTest(
+    "percentiles are exact on a known set: the share of other listeners strictly below",
+    async ({ db }) => {
+      const standings = new StandingsService({ db, minListeners: 20 });
+      const userIds = await seed(db, standings, KNOWN_SET);
+      const middle = await standings.of(userIds[10] ?? "", KNOWN_SET[10] as StandingsValues);
+      expect(middle).toEqual({ listeners: 21, underground: 0.5, acclaim: 0.5, loyalty: 0.5, diversity: 0.5 });
+      // Listener 11 ties listener 10 on diversity (0.5): a tie is not "ahead".
+      expect((await standings.of(userIds[11] ?? "", KNOWN_SET[11] as StandingsValues))?.diversity).toBe(0.5);
+      const top = await standings.of(userIds[20] ?? "", KNOWN_SET[20] as StandingsValues);
+      expect(top).toEqual({ listeners: 21, underground: 1, acclaim: 0, loyalty: 1, diversity: 1 });
+      // A metric the verdict lacks is null; the others still count.
+      const odd = await standings.of(userIds[3] ?? "", KNOWN_SET[3] as StandingsValues);
+      expect(odd?.loyalty).toBeNull();
+      for (const [index, userId] of userIds.entries()) {
+        expect(await standings.of(userId, KNOWN_SET[index] as StandingsValues)).toEqual(
+          bruteForce(KNOWN_SET, index),
+        );
+      }
+    },
+  );
 
   dbTest("agrees with a brute-force count on values at and around bucket edges", async ({ db }) => {
     const standings = new StandingsService({ db, minListeners: 1 });
@@ -105,7 +112,9 @@ describe("StandingsService", () => {
 
     await standings.forget(first);
     const last = userIds[20] ?? "";
-    expect(await standings.of(last, KNOWN_SET[20] as StandingsValues)).toEqual(bruteForce(KNOWN_SET.slice(1), 19));
+    expect(await standings.of(last, KNOWN_SET[20] as StandingsValues)).toEqual(
+      bruteForce(KNOWN_SET.slice(1), 19),
+    );
 
     // A rebuild from the analyses table (there are none here) starts from nothing.
     await standings.rebuild();
@@ -118,7 +127,9 @@ describe("StandingsService", () => {
     const profile = new Profiler().profile(obscureIndie);
     const complete = async (userId: string, criticalAcclaim: number) => {
       await queue.enqueue(userId);
-      const task = (await queue.claim("worker", 100)).find((claimed) => claimed.userId === userId) as ClaimedTask;
+      const task = (await queue.claim("worker", 100)).find(
+        (claimed) => claimed.userId === userId,
+      ) as ClaimedTask;
       await queue.complete(task, {
         judge: "rules",
         profile,
