@@ -1,16 +1,19 @@
-import { analyses, type Database, matches } from "@unwrapped/db";
+import { analyses, type Database, type DatabaseHandle, matches } from "@unwrapped/db";
 import { dbTest } from "@unwrapped/db/testing";
 import { eq } from "drizzle-orm";
 import { describe, expect } from "vitest";
 import { Profiler } from "../../src/analysis/profiler.js";
 import type { ListeningData } from "../../src/analysis/types.js";
 import { ManualClock } from "../../src/clock.js";
+import { createServices } from "../../src/services.js";
+import { silentLogger, testConfig } from "../../src/testing/index.js";
 import { NotFoundError, PreconditionFailedError, ValidationError } from "../../src/errors.js";
 import { MatchRulesJudge } from "../../src/match/match-rules-judge.js";
 import { MatchService } from "../../src/match/match-service.js";
 import { AnalysisQueue, type ClaimedTask } from "../../src/queue/analysis-queue.js";
 import { ShareService } from "../../src/share/share-service.js";
 import { chartPop, obscureIndie } from "../support/listening-fixtures.js";
+import { descriptionOf, startLlmStub } from "../support/llm-stub.js";
 import { createUser } from "../support/users.js";
 
 const PUBLIC_URL = "https://unwrapped.example";
@@ -182,4 +185,33 @@ describe("MatchService", () => {
     await db.delete(analyses).where(eq(analyses.id, friend.analysisId));
     await expect(service.get(me.user.id, match.matchId)).rejects.toBeInstanceOf(NotFoundError);
   });
+
+  dbTest(
+    "with LLM_BASE_URL set, the joint verdict is the LLM's, and the rules' when it fails",
+    async ({ db }) => {
+      const llm = await startLlmStub();
+      try {
+        const database = { db, kind: "pglite" } as unknown as DatabaseHandle;
+        const services = createServices({
+          config: testConfig({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: "stub-model" }),
+          database,
+          logger: silentLogger,
+        });
+        const { queue } = setup(db);
+        const me = await listenerWithVerdict(db, queue, obscureIndie, "Robin");
+        const friend = await listenerWithVerdict(db, queue, chartPop, "Sam");
+
+        llm.enqueue({ content: { label: "TWO ODD SOCKS", description: descriptionOf(100) } });
+        const byLlm = await services.matches.create(me.user.id, { shareToken: friend.shareToken });
+        expect(byLlm).toMatchObject({ judge: "llm", label: "TWO ODD SOCKS" });
+        expect(llm.requests[0]?.prompt).not.toContain("private.example");
+
+        llm.enqueue({ status: 500, content: "down" });
+        const byRules = await services.matches.create(me.user.id, { shareToken: friend.shareToken });
+        expect(byRules.judge).toBe("rules");
+      } finally {
+        await llm.close();
+      }
+    },
+  );
 });

@@ -1,6 +1,7 @@
 import type { Database } from "@unwrapped/db";
 import { dbTest } from "@unwrapped/db/testing";
 import { describe, expect } from "vitest";
+import { AccountService } from "../../src/account/account-service.js";
 import { Profiler } from "../../src/analysis/profiler.js";
 import { ManualClock } from "../../src/clock.js";
 import { AnalysisQueue, type ClaimedTask } from "../../src/queue/analysis-queue.js";
@@ -153,5 +154,15 @@ describe("StandingsService", () => {
       diversity: profile.genreDiversity,
     });
     expect(result).toMatchObject({ listeners: 3, acclaim: 1, underground: 0 });
+  });
+
+  dbTest("deleting an account takes the listener out of the standings", async ({ db }) => {
+    const standings = new StandingsService({ db, minListeners: 1 });
+    const userIds = await seed(db, standings, KNOWN_SET);
+    await new AccountService({ db }).delete(userIds[0] ?? "");
+    const last = userIds[20] ?? "";
+    expect(await standings.of(last, KNOWN_SET[20] as StandingsValues)).toEqual(
+      bruteForce(KNOWN_SET.slice(1), 19),
+    );
   });
 });
