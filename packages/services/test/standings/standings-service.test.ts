@@ -1,6 +1,6 @@
 import type { Database } from "@unwrapped/db";
-import { dbTest } from "@unwrapped/db/testing";
-import { describe, expect } from "vitest";
+import { createIsolatedDatabase, dbTest } from "@unwrapped/db/testing";
+import { describe, expect, it } from "vitest";
 import { AccountService } from "../../src/account/account-service.js";
 import { Profiler } from "../../src/analysis/profiler.js";
 import { ManualClock } from "../../src/clock.js";
@@ -164,5 +164,34 @@ describe("StandingsService", () => {
     expect(await standings.of(last, KNOWN_SET[20] as StandingsValues)).toEqual(
       bruteForce(KNOWN_SET.slice(1), 19),
     );
+  });
+});
+
+describe("StandingsService with committed data", () => {
+  it("stays exact when completions record at once (on PostgreSQL: concurrent transactions, first build included)", async () => {
+    const handle = await createIsolatedDatabase();
+    try {
+      const standings = new StandingsService({ db: handle.db, minListeners: 1 });
+      const users = await Promise.all(KNOWN_SET.map(() => createUser(handle.db)));
+      await Promise.all(
+        users.map((user, index) =>
+          standings.record(user.id, crypto.randomUUID(), KNOWN_SET[index] as StandingsValues),
+        ),
+      );
+      // Everyone moves at once, again.
+      const moved = KNOWN_SET.map((values) => ({ ...values, acclaim: 1 - (values.acclaim ?? 0) }));
+      await Promise.all(
+        users.map((user, index) =>
+          standings.record(user.id, crypto.randomUUID(), moved[index] as StandingsValues),
+        ),
+      );
+      for (const [index, user] of users.entries()) {
+        expect(await standings.of(user.id, moved[index] as StandingsValues)).toEqual(
+          bruteForce(moved, index),
+        );
+      }
+    } finally {
+      await handle.close();
+    }
   });
 });
