@@ -125,7 +125,7 @@ export function rulesJointVerdict(facts: MatchFacts): JointVerdict {
     `On one side stands ${article(facts.you.label)}, on the other ${article(facts.them.label)}.`,
     sharedArtistsSentence(compatibility.sharedArtists, tone),
     sharedGenresSentence(compatibility.sharedGenres, facts),
-    differenceSentence(compatibility.biggestDifference, tone),
+    differenceSentence(compatibility.biggestDifference, tone, facts.you.displayName, theirName),
     CLOSERS[tone],
   ];
   return { label: band.labels[tone], description: sentences.join(" "), judge: "rules" };
@@ -161,15 +161,20 @@ function sharedGenresSentence(genres: readonly string[], facts: MatchFacts): str
   return "Your genres never meet in the lists you shared, so there is no common room yet, only two separate houses.";
 }
 
-function differenceSentence(difference: BiggestDifference | null, tone: Tone): string {
+function differenceSentence(
+  difference: BiggestDifference | null,
+  tone: Tone,
+  yourDisplayName: string | null,
+  theirName: string,
+): string {
   if (!difference) {
     return "There is too little listening on one side to say where you differ most, so the verdict stays with what is shared.";
   }
   const noun = DIMENSION_NOUNS[difference.dimension];
   const detail =
     difference.dimension === "era"
-      ? `your music averages ${Math.round(difference.you)}, theirs ${Math.round(difference.them)}`
-      : `you sit at ${Math.round(difference.you * 100)} % and they sit at ${Math.round(difference.them * 100)} %`;
+      ? `${yourDisplayName ? `${yourDisplayName}'s` : "your"} music averages ${Math.round(difference.you)}, ${theirName}'s ${Math.round(difference.them)}`
+      : `${yourDisplayName ? `${yourDisplayName} sits` : "you sit"} at ${Math.round(difference.you * 100)} % and ${theirName} at ${Math.round(difference.them * 100)} %`;
   const close = Math.abs(difference.you - difference.them) < (difference.dimension === "era" ? 4 : 0.1);
   if (close) return `Even your biggest difference, ${noun}, is small: ${detail}.`;
   return tone === "savage"

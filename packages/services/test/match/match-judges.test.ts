@@ -63,6 +63,18 @@ describe("the rules joint verdict", () => {
     expect(gentle.description).not.toBe(first.description);
   });
 
+  it("reads well without display names", () => {
+    const facts = factsOf("obscureIndie", "chartPop", "balanced");
+    const anonymous = {
+      ...facts,
+      you: { ...facts.you, displayName: null },
+      them: { ...facts.them, displayName: null },
+    };
+    const { description } = rulesJointVerdict(anonymous);
+    expect(description).toMatch(/^You and your friend are \d+ % compatible\./);
+    expect(description).not.toMatch(/null|undefined|You sits|You's/);
+  });
+
   it("names the pair, the score and what they share", () => {
     const facts = factsOf("obscureIndie", "obscureIndie", "balanced");
     const verdict = rulesJointVerdict(facts);
