@@ -27,6 +27,21 @@ export function parseCommandArgs<const TOptions extends Options>(
   }
 }
 
+/** parseCommandArgs for a command that takes arguments besides its options: `{ values, positionals }`. */
+export function parseCommandArgsWithPositionals<const TOptions extends Options>(
+  command: string,
+  argv: readonly string[],
+  options: TOptions,
+) {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(
+      `${parseErrorMessage(error, command)} Run \`unwrapped ${command} --help\` for usage.`,
+    );
+  }
+}
+
 function parseErrorMessage(error: unknown, command: string): string {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);

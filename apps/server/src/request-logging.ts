@@ -5,8 +5,8 @@ import type { Logger } from "@unwrapped/services";
 /**
  * One log line per request: method, path, status, duration. At debug (LOG_LEVEL=debug shows them),
  * except 5xx answers, which are errors. Deliberately without the query string (OAuth codes, state,
- * login codes, tRPC inputs), headers (Authorization, cookies) or bodies, and with share tokens cut out
- * of /s/ paths, so no credential can reach the log. Plain node types, so the tRPC fast path and express
+ * login codes, tRPC inputs), headers (Authorization, cookies) or bodies, and with share and match tokens
+ * cut out of /s/ and /m/ paths, so no credential can reach the log. Plain node types, so the tRPC fast path and express
  * share it.
  */
 export function logRequest(logger: Logger, request: IncomingMessage, response: ServerResponse): void {
@@ -35,5 +35,6 @@ export function logRequest(logger: Logger, request: IncomingMessage, response: S
 
 export function safePath(url: string): string {
   const path = url.split("?")[0] ?? "/";
-  return path.replace(/^\/s\/[^/]+/, "/s/[redacted]");
+  // Share (/s/) and match (/m/) tokens are credentials to a page: never logged.
+  return path.replace(/^\/([sm])\/[^/]+/, "/$1/[redacted]");
 }

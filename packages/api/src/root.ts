@@ -3,6 +3,7 @@ import { accountRouter } from "./routers/account.js";
 import { analysisRouter } from "./routers/analysis.js";
 import { authRouter } from "./routers/auth.js";
 import { healthRouter } from "./routers/health.js";
+import { matchRouter } from "./routers/match.js";
 import { shareRouter } from "./routers/share.js";
 import { createCallerFactory, router } from "./trpc.js";
 
@@ -10,6 +11,7 @@ export const appRouter = router({
   auth: authRouter,
   analysis: analysisRouter,
   share: shareRouter,
+  match: matchRouter,
   account: accountRouter,
   health: healthRouter,
 });

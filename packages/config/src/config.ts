@@ -98,6 +98,10 @@ export interface Config {
     /** Minimum seconds between two `fresh` analyses of one user. */
     readonly freshCooldownSeconds: number;
   };
+  readonly standings: {
+    /** Listeners needed before standings are shown. */
+    readonly minListeners: number;
+  };
   readonly migrate: boolean;
   readonly logLevel: LogLevel;
 }
@@ -218,6 +222,7 @@ const rawSchema = z.object({
   WORKER_SHUTDOWN_GRACE_SECONDS: integer(20, 0, 600),
   WORKER_POLL_INTERVAL_MS: integer(2000, 10, 600_000),
   FRESH_ANALYSIS_COOLDOWN_SECONDS: integer(60, 0, 86_400),
+  MIN_STANDINGS_LISTENERS: integer(20, 1, 1_000_000),
   MIGRATE: onOff(true),
   LOG_LEVEL: optionalString.pipe(
     z
@@ -413,6 +418,7 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
       pollIntervalMs: raw.WORKER_POLL_INTERVAL_MS,
     },
     analysis: { freshCooldownSeconds: raw.FRESH_ANALYSIS_COOLDOWN_SECONDS },
+    standings: { minListeners: raw.MIN_STANDINGS_LISTENERS },
     migrate: raw.MIGRATE,
     logLevel: raw.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),
   };

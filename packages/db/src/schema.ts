@@ -7,6 +7,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -177,6 +178,91 @@ export const analyses = pgTable(
   ],
 );
 
+/**
+ * A taste match: the owner's latest verdict against a verdict someone shared with them. Both sides are
+ * stored as snapshots of their public subsets (what a share link shows), so the match never depends on,
+ * nor exposes, the other listener's private profile, and stays readable after either side changes.
+ */
+export const matches = pgTable(
+  "matches",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ownerId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The owner's verdict the match was made from; null once it is gone. */
+    ownerAnalysisId: uuid().references(() => analyses.id, { onDelete: "set null" }),
+    /**
+     * The shared verdict it was matched against. When that verdict goes (its listener deleted their
+     * account, retention) the match goes too: its snapshot is that listener's data.
+     */
+    otherAnalysisId: uuid()
+      .notNull()
+      .references(() => analyses.id, { onDelete: "cascade" }),
+    /** The owner's public subset at match time (a SharedVerdict). */
+    ownerSnapshot: jsonb().notNull(),
+    /** The other share's public subset at match time (a SharedVerdict). */
+    otherSnapshot: jsonb().notNull(),
+    compatibility: doublePrecision().notNull(),
+    label: text().notNull(),
+    description: text().notNull(),
+    sharedArtists: jsonb().notNull(),
+    sharedGenres: jsonb().notNull(),
+    /** null when the two verdicts share no dimension to compare. */
+    biggestDifference: jsonb(),
+    tone: verdictTone().notNull().default("balanced"),
+    judge: judgeKind().notNull(),
+    shareToken: text().notNull().unique("matches_share_token_key"),
+    shareRevokedAt: timestamptz(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("matches_owner_created_at_idx").on(table.ownerId, table.createdAt.desc(), table.id.desc()),
+    check("matches_compatibility_range", sql`${table.compatibility} >= 0 and ${table.compatibility} <= 1`),
+  ],
+);
+
+/**
+ * Standings: each listener's latest completed verdict in four numbers, one row per user, written when
+ * an analysis completes. A null value is a metric the verdict could not compute.
+ */
+export const listenerStandings = pgTable(
+  "listener_standings",
+  {
+    userId: uuid()
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    analysisId: uuid().notNull(),
+    underground: doublePrecision(),
+    acclaim: doublePrecision(),
+    loyalty: doublePrecision(),
+    diversity: doublePrecision(),
+    updatedAt: createdAt(),
+  },
+  (table) => [
+    index("listener_standings_underground_idx").on(table.underground),
+    index("listener_standings_acclaim_idx").on(table.acclaim),
+    index("listener_standings_loyalty_idx").on(table.loyalty),
+    index("listener_standings_diversity_idx").on(table.diversity),
+  ],
+);
+
+/**
+ * The histogram of `listener_standings`, maintained with it in one transaction: per metric, how many
+ * listeners fall in each of a fixed number of equal buckets over [0, 1]; the metric `listeners` (bucket
+ * 0) counts every listener. A percentile reads at most one row per bucket plus the few rows inside the
+ * listener's own bucket, whatever the number of listeners.
+ */
+export const standingsHistogram = pgTable(
+  "standings_histogram",
+  {
+    metric: text().notNull(),
+    bucket: integer().notNull(),
+    listeners: integer().notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.metric, table.bucket] })],
+);
+
 export type User = typeof users.$inferSelect;
 export type SpotifyCredentials = typeof spotifyCredentials.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
@@ -185,3 +271,4 @@ export type AnalysisStatusValue = (typeof analysisStatus.enumValues)[number];
 export type AnalysisStageValue = (typeof analysisStage.enumValues)[number];
 export type JudgeKind = (typeof judgeKind.enumValues)[number];
 export type VerdictTone = (typeof verdictTone.enumValues)[number];
+export type Match = typeof matches.$inferSelect;

@@ -18,7 +18,10 @@ export {
 } from "./errors.js";
 export { defaultHttpDependencies, type HttpDependencies } from "./http/retry.js";
 export { createLogger, type Logger } from "./logger.js";
+export { BiggestDifference } from "./match/compatibility.js";
+export { Match, MatchPage, PublicMatch } from "./match/match-views.js";
 export type { ClaimedTask } from "./queue/analysis-queue.js";
 export type { Worker } from "./queue/worker.js";
 export { createServices, type Services } from "./services.js";
 export { SharedVerdict, ShareLink } from "./share/shared-verdict.js";
+export { Standings, StandingsService, type StandingsValues } from "./standings/standings-service.js";

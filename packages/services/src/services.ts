@@ -18,12 +18,16 @@ import { findUserWithConnection } from "./auth/users.js";
 import { type Clock, systemClock, systemTimers, type Timers } from "./clock.js";
 import { TokenCipher } from "./crypto/token-cipher.js";
 import { defaultHttpDependencies, type HttpDependencies } from "./http/retry.js";
+import { MatchLlmJudge } from "./match/match-llm-judge.js";
+import { type MatchJudge, MatchRulesJudge } from "./match/match-rules-judge.js";
+import { MatchService } from "./match/match-service.js";
 import { AnalysisQueue } from "./queue/analysis-queue.js";
 import { StatusHub } from "./queue/status-hub.js";
 import { Worker } from "./queue/worker.js";
 import { ShareService } from "./share/share-service.js";
 import { SpotifyAccountsClient } from "./spotify/accounts-client.js";
 import { SpotifyWebApiClient } from "./spotify/web-api-client.js";
+import { StandingsService, standingsValuesOf } from "./standings/standings-service.js";
 
 export interface ServiceOptions {
   readonly config: Config;
@@ -95,13 +99,30 @@ export function createServices(options: ServiceOptions) {
   const judge: Judge = config.llm
     ? new LlmJudge(config.llm, { fallback: rulesJudge, logger, fetch: http.fetch, timers: http.timers })
     : rulesJudge;
+  const standings = new StandingsService({ db, minListeners: config.standings.minListeners });
+  const matchRulesJudge = new MatchRulesJudge();
+  const matchJudge: MatchJudge = config.llm
+    ? new MatchLlmJudge(config.llm, {
+        fallback: matchRulesJudge,
+        logger,
+        fetch: http.fetch,
+        timers: http.timers,
+      })
+    : matchRulesJudge;
   const coordinator = new Coordinator({
     queue,
     tokens: new TokenService({ db, cipher, accounts: spotifyAccounts, clock, timers, logger }),
     collector: new Collector(new SpotifyWebApiClient(config.spotify.apiUrl, { http }), logger),
     profiler: new Profiler(),
     judge,
-    persister: new Persister(queue),
+    persister: new Persister(queue, async (task, result) => {
+      try {
+        await standings.record(task.userId, task.id, standingsValuesOf(result));
+      } catch (error) {
+        // Standings are derived data: the verdict is stored; the next rebuild repairs them.
+        logger.error({ err: error, analysisId: task.id }, "could not update the standings");
+      }
+    }),
     logger,
     clock,
     timers,
@@ -127,8 +148,11 @@ export function createServices(options: ServiceOptions) {
       clock,
       publicUrl: config.server.publicUrl,
       freshCooldownSeconds: config.analysis.freshCooldownSeconds,
+      standings,
     }),
     shares: new ShareService({ db, clock, publicUrl: config.server.publicUrl }),
+    matches: new MatchService({ db, clock, publicUrl: config.server.publicUrl, judge: matchJudge }),
+    standings,
     accounts: new AccountService({ db }),
     /** A worker over this process's database; the caller starts and stops it. */
     createWorker(workerOptions: { id?: string | undefined } = {}) {

@@ -3,6 +3,7 @@ import type { Command } from "./command.js";
 import { historyCommand } from "./history.js";
 import { loginCommand } from "./login.js";
 import { logoutCommand } from "./logout.js";
+import { matchCommand } from "./match.js";
 import { personasCommand } from "./personas.js";
 import { resultCommand } from "./result.js";
 import { shareCommand } from "./share.js";
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   resultCommand,
   historyCommand,
   shareCommand,
+  matchCommand,
   whoamiCommand,
   logoutCommand,
   personasCommand,

@@ -1,10 +1,11 @@
-import { analyses, type Database } from "@unwrapped/db";
+import { type Analysis, analyses, type Database } from "@unwrapped/db";
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import { NotFoundError, PreconditionFailedError, RateLimitedError, ValidationError } from "../errors.js";
 import type { AnalysisQueue } from "../queue/analysis-queue.js";
 import type { StatusEvent } from "../queue/status-event.js";
 import type { HubEvent, StatusHub } from "../queue/status-hub.js";
+import { type StandingsService, standingsValuesOf } from "../standings/standings-service.js";
 import { AnalysisLookups } from "./analysis-lookups.js";
 import {
   type AnalysisResult,
@@ -26,6 +27,8 @@ export interface AnalysisServiceDependencies {
   readonly publicUrl: string;
   /** Minimum seconds between two analyses a user asks for with `fresh`; 0 for none. */
   readonly freshCooldownSeconds: number;
+  /** Where a verdict stands among all listeners; without it, results carry `standings: null`. */
+  readonly standings?: StandingsService | undefined;
 }
 
 /** A status to send to a watcher, with its event id (the row version) for resuming. */
@@ -46,6 +49,7 @@ export class AnalysisService {
   readonly #publicUrl: string;
   readonly #freshCooldownSeconds: number;
   readonly #lookups: AnalysisLookups;
+  readonly #standings: StandingsService | undefined;
 
   constructor(dependencies: AnalysisServiceDependencies) {
     this.#db = dependencies.db;
@@ -55,6 +59,7 @@ export class AnalysisService {
     this.#clock = dependencies.clock;
     this.#publicUrl = dependencies.publicUrl;
     this.#freshCooldownSeconds = dependencies.freshCooldownSeconds;
+    this.#standings = dependencies.standings;
   }
 
   /**
@@ -97,10 +102,10 @@ export class AnalysisService {
       const row = await this.#lookups.byId(userId, analysisId);
       if (!row) throw notFound(analysisId);
       if (row.status !== "completed") throw notReady(row.status);
-      return toAnalysisResult(row, this.#publicUrl);
+      return this.#resultOf(row);
     }
     const completed = await this.#lookups.latestCompleted(userId);
-    if (completed) return toAnalysisResult(completed, this.#publicUrl);
+    if (completed) return this.#resultOf(completed);
     const latest = await this.#lookups.status(userId);
     throw latest ? notReady(latest.status) : notFound(undefined);
   }
@@ -181,6 +186,11 @@ export class AnalysisService {
     } finally {
       unsubscribe();
     }
+  }
+
+  async #resultOf(row: Analysis): Promise<AnalysisResult> {
+    const standings = this.#standings ? await this.#standings.of(row.userId, standingsValuesOf(row)) : null;
+    return toAnalysisResult(row, this.#publicUrl, standings);
   }
 
   async #enforceFreshCooldown(userId: string): Promise<void> {

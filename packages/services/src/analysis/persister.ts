@@ -22,15 +22,23 @@ export interface StoredResult {
  */
 export class Persister {
   readonly #queue: AnalysisQueue;
+  readonly #afterComplete: AfterComplete | undefined;
 
-  constructor(queue: AnalysisQueue) {
+  /** `afterComplete` runs once the result is stored (the standings); its failure never fails the analysis. */
+  constructor(queue: AnalysisQueue, afterComplete?: AfterComplete) {
     this.#queue = queue;
+    this.#afterComplete = afterComplete;
   }
 
-  save(task: ClaimedTask, profile: TasteProfile, verdict: Verdict): Promise<boolean> {
-    return this.#queue.complete(task, storedResultOf(profile, verdict));
+  async save(task: ClaimedTask, profile: TasteProfile, verdict: Verdict): Promise<boolean> {
+    const result = storedResultOf(profile, verdict);
+    const saved = await this.#queue.complete(task, result);
+    if (saved) await this.#afterComplete?.(task, result);
+    return saved;
   }
 }
+
+export type AfterComplete = (task: ClaimedTask, result: StoredResult) => Promise<void>;
 
 export function storedResultOf(profile: TasteProfile, verdict: Verdict): StoredResult {
   return {

@@ -8,6 +8,7 @@ import {
 } from "@unwrapped/db";
 import { z } from "zod";
 import { shareUrlFor } from "../share/share-token.js";
+import { Standings } from "../standings/standings-service.js";
 import { Share, TasteProfile } from "./taste-profile.js";
 
 /**
@@ -56,6 +57,8 @@ export const AnalysisResult = z.object({
   shareToken: z.string().nullable(),
   shareUrl: z.string().nullable(),
   analyzedAt: z.date(),
+  /** Where this verdict stands among this deployment's listeners; null below MIN_STANDINGS_LISTENERS. */
+  standings: Standings.nullable(),
 });
 export type AnalysisResult = z.infer<typeof AnalysisResult>;
 
@@ -105,7 +108,11 @@ export function toAnalysisStatus(row: AnalysisStatusRow): AnalysisStatus {
   };
 }
 
-export function toAnalysisResult(row: Analysis, publicUrl: string): AnalysisResult {
+export function toAnalysisResult(
+  row: Analysis,
+  publicUrl: string,
+  standings: Standings | null = null,
+): AnalysisResult {
   const shared = row.shareToken !== null && row.shareRevokedAt === null;
   return {
     analysisId: row.id,
@@ -119,5 +126,6 @@ export function toAnalysisResult(row: Analysis, publicUrl: string): AnalysisResu
     shareToken: shared ? row.shareToken : null,
     shareUrl: shared && row.shareToken ? shareUrlFor(publicUrl, row.shareToken) : null,
     analyzedAt: row.completedAt ?? row.createdAt,
+    standings,
   };
 }

@@ -10,6 +10,7 @@ import {
   toAnalysisStatus,
 } from "../../src/analysis/views.js";
 import { ManualClock } from "../../src/clock.js";
+import { Match } from "../../src/match/match-views.js";
 import { AnalysisQueue, type ClaimedTask } from "../../src/queue/analysis-queue.js";
 import { storedResult } from "../support/stored-result.js";
 import { createUser } from "../support/users.js";
@@ -33,6 +34,7 @@ describe("analysis views", () => {
     expect(wireShapeOf(AnalysisStatus)).toEqual(recordedWireShape("AnalysisStatus"));
     expect(wireShapeOf(AnalysisResult)).toEqual(recordedWireShape("AnalysisResult"));
     expect(wireShapeOf(HistoryPage)).toEqual(recordedWireShape("HistoryPage"));
+    expect(wireShapeOf(Match)).toEqual(recordedWireShape("Match"));
   });
 
   it("show an error only when the row has one, with a readable message even when none was stored", () => {
