@@ -21,6 +21,7 @@ import { defaultHttpDependencies, type HttpDependencies } from "./http/retry.js"
 import { AnalysisQueue } from "./queue/analysis-queue.js";
 import { StatusHub } from "./queue/status-hub.js";
 import { Worker } from "./queue/worker.js";
+import { WorkerRegistry } from "./queue/worker-registry.js";
 import { ShareService } from "./share/share-service.js";
 import { SpotifyAccountsClient } from "./spotify/accounts-client.js";
 import { SpotifyWebApiClient } from "./spotify/web-api-client.js";
@@ -91,6 +92,8 @@ export function createServices(options: ServiceOptions) {
     },
   });
   const statusHub = new StatusHub(database, logger);
+  // A worker's row is stale once it missed its beats for a whole lease: its leases have run out too.
+  const workers = new WorkerRegistry({ db, clock, staleAfterMs: config.worker.leaseSeconds * 1000 });
   const rulesJudge = new RulesJudge();
   const judge: Judge = config.llm
     ? new LlmJudge(config.llm, { fallback: rulesJudge, logger, fetch: http.fetch, timers: http.timers })
@@ -127,7 +130,10 @@ export function createServices(options: ServiceOptions) {
       clock,
       publicUrl: config.server.publicUrl,
       freshCooldownSeconds: config.analysis.freshCooldownSeconds,
+      workers,
+      hintRecheck: { intervalMs: Math.max(1_000, (config.worker.leaseSeconds * 1000) / 3), timers },
     }),
+    workers,
     shares: new ShareService({ db, clock, publicUrl: config.server.publicUrl }),
     accounts: new AccountService({ db }),
     /** A worker over this process's database; the caller starts and stops it. */
@@ -139,6 +145,7 @@ export function createServices(options: ServiceOptions) {
         logger,
         clock,
         timers,
+        registry: workers,
         settings: {
           concurrency: config.worker.concurrency,
           leaseSeconds: config.worker.leaseSeconds,
@@ -151,8 +158,10 @@ export function createServices(options: ServiceOptions) {
     users: {
       me: (userId: string) => findUserWithConnection(db, userId, clock),
     },
-    async health() {
+    /** Throws when the database does not answer; else how many workers are live. */
+    async health(): Promise<{ liveWorkers: number }> {
       await database.ping();
+      return { liveWorkers: await workers.liveCount() };
     },
   };
 }

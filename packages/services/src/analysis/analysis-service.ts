@@ -1,10 +1,11 @@
 import { analyses, type Database } from "@unwrapped/db";
 import { and, desc, eq, lt, or } from "drizzle-orm";
-import type { Clock } from "../clock.js";
+import type { Clock, Timers } from "../clock.js";
 import { NotFoundError, PreconditionFailedError, RateLimitedError, ValidationError } from "../errors.js";
 import type { AnalysisQueue } from "../queue/analysis-queue.js";
 import type { StatusEvent } from "../queue/status-event.js";
 import type { HubEvent, StatusHub } from "../queue/status-hub.js";
+import { NO_WORKER_HINT, type WorkerRegistry } from "../queue/worker-registry.js";
 import { AnalysisLookups } from "./analysis-lookups.js";
 import {
   type AnalysisResult,
@@ -26,6 +27,10 @@ export interface AnalysisServiceDependencies {
   readonly publicUrl: string;
   /** Minimum seconds between two analyses a user asks for with `fresh`; 0 for none. */
   readonly freshCooldownSeconds: number;
+  /** Live workers, for the hint on a pending analysis that nobody will pick up. */
+  readonly workers?: WorkerRegistry | undefined;
+  /** How often a watch of a pending analysis re-checks for live workers (and the timers to wait on). */
+  readonly hintRecheck?: { readonly intervalMs: number; readonly timers: Timers } | undefined;
 }
 
 /** A status to send to a watcher, with its event id (the row version) for resuming. */
@@ -46,6 +51,8 @@ export class AnalysisService {
   readonly #publicUrl: string;
   readonly #freshCooldownSeconds: number;
   readonly #lookups: AnalysisLookups;
+  readonly #workers: WorkerRegistry | undefined;
+  readonly #hintRecheck: AnalysisServiceDependencies["hintRecheck"];
 
   constructor(dependencies: AnalysisServiceDependencies) {
     this.#db = dependencies.db;
@@ -55,6 +62,8 @@ export class AnalysisService {
     this.#clock = dependencies.clock;
     this.#publicUrl = dependencies.publicUrl;
     this.#freshCooldownSeconds = dependencies.freshCooldownSeconds;
+    this.#workers = dependencies.workers;
+    this.#hintRecheck = dependencies.hintRecheck;
   }
 
   /**
@@ -85,7 +94,13 @@ export class AnalysisService {
   async status(userId: string, analysisId?: string): Promise<AnalysisStatus> {
     const row = await this.#lookups.status(userId, analysisId);
     if (!row) throw notFound(analysisId);
-    return toAnalysisStatus(row);
+    return this.#withHint(toAnalysisStatus(row));
+  }
+
+  /** A pending analysis with no live worker to take it says so, instead of sitting at 0 % forever. */
+  async #withHint<Status extends AnalysisStatus>(status: Status): Promise<Status> {
+    if (status.status !== "pending" || !this.#workers) return status;
+    return (await this.#workers.liveCount()) === 0 ? { ...status, hint: NO_WORKER_HINT } : status;
   }
 
   /**
@@ -163,24 +178,49 @@ export class AnalysisService {
     });
     try {
       let lastVersion = Number(options.lastEventId ?? 0) || 0;
+      let lastHint: string | null = null;
       let current: StatusEvent | (AnalysisStatus & { version: number }) = await this.#read(target.id);
       while (true) {
-        if (current.version > lastVersion) {
+        const withHint = await this.#withHint(current);
+        if (current.version > lastVersion || withHint.hint !== lastHint) {
           lastVersion = current.version;
-          yield { id: String(current.version), status: stripVersion(current) };
+          lastHint = withHint.hint;
+          yield { id: String(current.version), status: stripVersion(withHint) };
         }
         if (TERMINAL_STATUSES.includes(current.status)) return;
-        while (pending.length === 0) {
-          if (options.signal?.aborted) return;
-          await Promise.race([new Promise<void>((resolve) => (notify = resolve)), aborted]);
-          notify = undefined;
+        // While pending, wake now and then to notice workers coming or going (the hint), not only rows.
+        const recheck = current.status === "pending" ? this.#recheckTimer(options.signal) : undefined;
+        try {
+          while (pending.length === 0) {
+            if (options.signal?.aborted) return;
+            const woken = await Promise.race([
+              new Promise<"event">((resolve) => (notify = () => resolve("event"))),
+              aborted.then(() => "aborted" as const),
+              ...(recheck ? [recheck.elapsed] : []),
+            ]);
+            notify = undefined;
+            if (woken === "recheck") break;
+          }
+        } finally {
+          recheck?.cancel();
         }
-        const event = pending.shift() as HubEvent;
-        current = event === "resync" ? await this.#read(target.id) : event;
+        const event = pending.shift();
+        if (event !== undefined) current = event === "resync" ? await this.#read(target.id) : event;
       }
     } finally {
       unsubscribe();
     }
+  }
+
+  #recheckTimer(signal: AbortSignal | undefined) {
+    if (!this.#hintRecheck || !this.#workers) return undefined;
+    const cancelled = new AbortController();
+    const both = signal ? AbortSignal.any([signal, cancelled.signal]) : cancelled.signal;
+    const elapsed = this.#hintRecheck.timers.sleep(this.#hintRecheck.intervalMs, both).then(
+      () => "recheck" as const,
+      () => new Promise<never>(() => {}), // cancelled: never wins the race
+    );
+    return { elapsed, cancel: () => cancelled.abort() };
   }
 
   async #enforceFreshCooldown(userId: string): Promise<void> {
