@@ -121,6 +121,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await closed;
       clearTimeout(forceClose);
       await services.statusHub.close();
+      await services.spotifyBudget.close();
       if (!options.database) await database.close();
     },
   };

@@ -17,6 +17,7 @@ import { SignInService } from "./auth/sign-in.js";
 import { findUserWithConnection } from "./auth/users.js";
 import { type Clock, systemClock, systemTimers, type Timers } from "./clock.js";
 import { TokenCipher } from "./crypto/token-cipher.js";
+import { Metrics } from "./metrics/metrics.js";
 import { defaultHttpDependencies, type HttpDependencies } from "./http/retry.js";
 import { AnalysisQueue } from "./queue/analysis-queue.js";
 import { StatusHub } from "./queue/status-hub.js";
@@ -24,6 +25,7 @@ import { Worker } from "./queue/worker.js";
 import { WorkerRegistry } from "./queue/worker-registry.js";
 import { ShareService } from "./share/share-service.js";
 import { SpotifyAccountsClient } from "./spotify/accounts-client.js";
+import { SpotifyBudget } from "./spotify/spotify-budget.js";
 import { SpotifyWebApiClient } from "./spotify/web-api-client.js";
 
 export interface ServiceOptions {
@@ -35,6 +37,8 @@ export interface ServiceOptions {
   readonly timers?: Timers | undefined;
   /** fetch, timers and jitter for calls to Spotify and the LLM (tests pass their own). */
   readonly http?: HttpDependencies | undefined;
+  /** The `process` label of this process's metrics: "server" (default) or "worker". */
+  readonly processName?: string | undefined;
 }
 
 /**
@@ -94,6 +98,18 @@ export function createServices(options: ServiceOptions) {
   const statusHub = new StatusHub(database, logger);
   // A worker's row is stale once it missed its beats for a whole lease: its leases have run out too.
   const workers = new WorkerRegistry({ db, clock, staleAfterMs: config.worker.leaseSeconds * 1000 });
+  const metrics = new Metrics({ db, clock, workers, process: options.processName ?? "server" });
+  const spotifyBudget = new SpotifyBudget({
+    database,
+    clock,
+    timers: http.timers,
+    logger,
+    maxRequestsPerSecond: config.spotify.maxRequestsPerSecond,
+    observer: {
+      waited: (ms) => metrics.spotifyBudgetWaited(ms),
+      paused: (ms) => metrics.spotifyRetryAfter(ms),
+    },
+  });
   const rulesJudge = new RulesJudge();
   const judge: Judge = config.llm
     ? new LlmJudge(config.llm, { fallback: rulesJudge, logger, fetch: http.fetch, timers: http.timers })
@@ -101,13 +117,22 @@ export function createServices(options: ServiceOptions) {
   const coordinator = new Coordinator({
     queue,
     tokens: new TokenService({ db, cipher, accounts: spotifyAccounts, clock, timers, logger }),
-    collector: new Collector(new SpotifyWebApiClient(config.spotify.apiUrl, { http }), logger),
+    collector: new Collector(
+      new SpotifyWebApiClient(config.spotify.apiUrl, {
+        http,
+        budget: spotifyBudget,
+        observe: (endpoint, outcome) => metrics.spotifyRequest(endpoint, outcome),
+      }),
+      logger,
+    ),
     profiler: new Profiler(),
     judge,
     persister: new Persister(queue),
     logger,
     clock,
     timers,
+    metrics,
+    llmConfigured: config.llm !== null,
   });
 
   return {
@@ -131,9 +156,12 @@ export function createServices(options: ServiceOptions) {
       publicUrl: config.server.publicUrl,
       freshCooldownSeconds: config.analysis.freshCooldownSeconds,
       workers,
+      metrics,
       hintRecheck: { intervalMs: Math.max(1_000, (config.worker.leaseSeconds * 1000) / 3), timers },
     }),
     workers,
+    metrics,
+    spotifyBudget,
     shares: new ShareService({ db, clock, publicUrl: config.server.publicUrl }),
     accounts: new AccountService({ db }),
     /** A worker over this process's database; the caller starts and stops it. */
@@ -146,6 +174,7 @@ export function createServices(options: ServiceOptions) {
         clock,
         timers,
         registry: workers,
+        metrics,
         settings: {
           concurrency: config.worker.concurrency,
           leaseSeconds: config.worker.leaseSeconds,

@@ -3,6 +3,7 @@ import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { Clock, Timers } from "../clock.js";
 import { NotFoundError, PreconditionFailedError, RateLimitedError, ValidationError } from "../errors.js";
 import type { AnalysisQueue } from "../queue/analysis-queue.js";
+import type { Metrics } from "../metrics/metrics.js";
 import type { StatusEvent } from "../queue/status-event.js";
 import type { HubEvent, StatusHub } from "../queue/status-hub.js";
 import { NO_WORKER_HINT, type WorkerRegistry } from "../queue/worker-registry.js";
@@ -29,6 +30,8 @@ export interface AnalysisServiceDependencies {
   readonly freshCooldownSeconds: number;
   /** Live workers, for the hint on a pending analysis that nobody will pick up. */
   readonly workers?: WorkerRegistry | undefined;
+  /** Counts open watch streams. */
+  readonly metrics?: Metrics | undefined;
   /** How often a watch of a pending analysis re-checks for live workers (and the timers to wait on). */
   readonly hintRecheck?: { readonly intervalMs: number; readonly timers: Timers } | undefined;
 }
@@ -53,6 +56,7 @@ export class AnalysisService {
   readonly #lookups: AnalysisLookups;
   readonly #workers: WorkerRegistry | undefined;
   readonly #hintRecheck: AnalysisServiceDependencies["hintRecheck"];
+  readonly #metrics: Metrics | undefined;
 
   constructor(dependencies: AnalysisServiceDependencies) {
     this.#db = dependencies.db;
@@ -64,6 +68,7 @@ export class AnalysisService {
     this.#freshCooldownSeconds = dependencies.freshCooldownSeconds;
     this.#workers = dependencies.workers;
     this.#hintRecheck = dependencies.hintRecheck;
+    this.#metrics = dependencies.metrics;
   }
 
   /**
@@ -172,6 +177,7 @@ export class AnalysisService {
       pending.push(event);
       notify?.();
     });
+    const closeStream = this.#metrics?.watchOpened();
     const aborted = new Promise<void>((resolve) => {
       if (options.signal?.aborted) resolve();
       options.signal?.addEventListener("abort", () => resolve(), { once: true });
@@ -209,6 +215,7 @@ export class AnalysisService {
       }
     } finally {
       unsubscribe();
+      closeStream?.();
     }
   }
 

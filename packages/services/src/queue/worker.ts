@@ -4,6 +4,7 @@ import type { DatabaseHandle, Unlisten } from "@unwrapped/db";
 import type { Logger } from "pino";
 import type { TaskOutcome } from "../analysis/coordinator.js";
 import type { Clock, Timers } from "../clock.js";
+import type { Metrics } from "../metrics/metrics.js";
 import type { AnalysisQueue, ClaimedTask } from "./analysis-queue.js";
 import { QUEUE_CHANNEL } from "./channels.js";
 import type { WorkerRegistry } from "./worker-registry.js";
@@ -45,6 +46,7 @@ export class Worker {
   readonly #clock: Clock;
   readonly #timers: Timers;
   readonly #registry: WorkerRegistry | undefined;
+  readonly #metrics: Metrics | undefined;
   readonly #running = new Map<string, Running>();
   #stopping = false;
   #loop: Promise<void> | undefined;
@@ -71,6 +73,7 @@ export class Worker {
     timers: Timers;
     /** Where the worker announces itself (worker_heartbeats); none in tests that do not need it. */
     registry?: WorkerRegistry | undefined;
+    metrics?: Metrics | undefined;
     id?: string | undefined;
   }) {
     this.#queue = dependencies.queue;
@@ -81,6 +84,7 @@ export class Worker {
     this.#clock = dependencies.clock;
     this.#timers = dependencies.timers;
     this.#registry = dependencies.registry;
+    this.#metrics = dependencies.metrics;
     this.id = dependencies.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
@@ -189,6 +193,7 @@ export class Worker {
       .then((outcome) => {
         this.#outcomes[outcome]++;
         const durationMs = this.#clock.now().getTime() - startedAt;
+        this.#metrics?.analysisFinished(outcome, durationMs);
         this.#logger.info(
           { analysisId: task.id, attempt: task.attempts, outcome, durationMs },
           "analysis finished",
