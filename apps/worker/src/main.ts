@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from "@unwrapped/config";
 import { createDatabase, migrate } from "@unwrapped/db";
-import { createLogger, createServices } from "@unwrapped/services";
+import { createLogger, createServices, startMetricsServer } from "@unwrapped/services";
 
 const config = loadConfigOrExit();
 
@@ -24,9 +24,21 @@ if (config.migrate) {
   const { applied } = await migrate(database.db);
   if (applied > 0) logger.info({ applied }, "applied database migrations");
 }
-const services = createServices({ config, database, logger });
+const services = createServices({ config, database, logger, processName: "worker" });
 const worker = services.createWorker();
 await worker.start();
+// Off by default: a worker serves /metrics only on a port of its own (WORKER_METRICS_PORT).
+const metricsServer =
+  config.metrics.workerPort === null
+    ? undefined
+    : await startMetricsServer({
+        metrics: services.metrics,
+        token: config.metrics.token,
+        host: config.server.host,
+        port: config.metrics.workerPort,
+        logger,
+      });
+if (metricsServer) logger.info({ url: metricsServer.url }, "worker metrics listening");
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
@@ -39,6 +51,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     );
     worker
       .stop()
+      .then(() => metricsServer?.close())
       .then(() => services.statusHub.close())
       .then(() => services.spotifyBudget.close())
       .then(() => database.close())

@@ -211,7 +211,12 @@ describe("loadConfig", () => {
     expect(set.spotify.maxRequestsPerSecond).toBe(2.5);
     expect(set.analysis.retentionDays).toBe(90);
     const problems = problemsOf(() =>
-      load({ METRICS_TOKEN: "short", SPOTIFY_MAX_RPS: "0", ANALYSIS_RETENTION_DAYS: "-1", WORKER_METRICS_PORT: "x" }),
+      load({
+        METRICS_TOKEN: "short",
+        SPOTIFY_MAX_RPS: "0",
+        ANALYSIS_RETENTION_DAYS: "-1",
+        WORKER_METRICS_PORT: "x",
+      }),
     );
     expect(problems.problems.map((problem) => problem.variable).sort()).toEqual([
       "ANALYSIS_RETENTION_DAYS",

@@ -17,8 +17,11 @@ export {
   ValidationError,
 } from "./errors.js";
 export { defaultHttpDependencies, type HttpDependencies } from "./http/retry.js";
-export { createLogger, type Logger } from "./logger.js";
+export { createLogger, type Logger, requestContext } from "./logger.js";
+export { Metrics } from "./metrics/metrics.js";
+export { isMetricsPath, serveMetrics, startMetricsServer } from "./metrics/metrics-endpoint.js";
 export type { ClaimedTask } from "./queue/analysis-queue.js";
 export type { Worker } from "./queue/worker.js";
+export { type LiveWorker, NO_WORKER_HINT, WorkerRegistry } from "./queue/worker-registry.js";
 export { createServices, type Services } from "./services.js";
 export { SharedVerdict, ShareLink } from "./share/shared-verdict.js";

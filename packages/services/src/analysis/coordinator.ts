@@ -1,13 +1,13 @@
 import { isDatabaseUnavailable } from "@unwrapped/db";
 import type { Logger } from "pino";
 import type { Clock, Timers } from "../clock.js";
-import type { Metrics, PipelineStep } from "../metrics/metrics.js";
 import {
   ReauthorizationRequiredError,
   SpotifyQuotaExceededError,
   SpotifyUserNotRegisteredError,
   UpstreamError,
 } from "../errors.js";
+import type { Metrics, PipelineStep } from "../metrics/metrics.js";
 import type { AnalysisQueue, ClaimedTask } from "../queue/analysis-queue.js";
 import type { Collector } from "./collector.js";
 import type { Persister } from "./persister.js";
@@ -88,7 +88,11 @@ export class Coordinator {
         judge.judge(profile, { displayName: task.displayName, tone: task.tone, signal }),
       );
       metrics?.judged(
-        verdict.judge === "llm" ? "llm" : this.#deps.llmConfigured && profile.enoughData ? "fallback" : "rules",
+        verdict.judge === "llm"
+          ? "llm"
+          : this.#deps.llmConfigured && profile.enoughData
+            ? "fallback"
+            : "rules",
       );
       await advance("saving");
       const saved = await timed("saving", () => persister.save(task, profile, verdict));

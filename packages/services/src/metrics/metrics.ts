@@ -197,7 +197,9 @@ export class Metrics {
     const now = clock.now().getTime();
     const current = this.#reading;
     if (current) {
-      return current.then((reading) => (now - reading.at < QUEUE_READING_TTL_MS ? reading : this.#fresh(db, clock, workers)));
+      return current.then((reading) =>
+        now - reading.at < QUEUE_READING_TTL_MS ? reading : this.#fresh(db, clock, workers),
+      );
     }
     return this.#fresh(db, clock, workers);
   }

@@ -15,7 +15,8 @@ export interface LiveWorker {
 }
 
 /** The sentence `analysis.status` and `watch` carry while analyses wait and no worker is live. */
-export const NO_WORKER_HINT = "No worker is running, so this analysis is waiting: start one with `pnpm worker`.";
+export const NO_WORKER_HINT =
+  "No worker is running, so this analysis is waiting: start one with `pnpm worker`.";
 
 /**
  * The worker_heartbeats table: each worker process announces itself, refreshes its row on every

@@ -114,7 +114,12 @@ describe("heartbeats of a running worker", () => {
       coordinator: { run: async (): Promise<TaskOutcome> => "completed" },
       database: handle,
       logger: silentLogger,
-      settings: { concurrency: 3, leaseSeconds: LEASE_MS / 1000, pollIntervalMs: 60_000, shutdownGraceSeconds: 1 },
+      settings: {
+        concurrency: 3,
+        leaseSeconds: LEASE_MS / 1000,
+        pollIntervalMs: 60_000,
+        shutdownGraceSeconds: 1,
+      },
       clock,
       timers: clock,
       registry,
@@ -127,7 +132,9 @@ describe("heartbeats of a running worker", () => {
     for (let beat = 0; beat < 6; beat++) {
       await clock.untilTimer(LEASE_MS / 3);
       clock.advance(LEASE_MS / 3);
-      await expect.poll(async () => (await registry.live())[0]?.lastSeenAt.getTime()).toBe(clock.now().getTime());
+      await expect
+        .poll(async () => (await registry.live())[0]?.lastSeenAt.getTime())
+        .toBe(clock.now().getTime());
     }
     expect(await registry.liveCount()).toBe(1);
     await worker.stop();

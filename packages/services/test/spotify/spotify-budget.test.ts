@@ -48,7 +48,9 @@ describe("SpotifyBudget shared by two workers", () => {
     let second: DatabaseHandle = first;
     if (first.kind === "postgres") {
       const { createDatabase } = await import("@unwrapped/db");
-      second = await createDatabase((first as unknown as { config: Parameters<typeof createDatabase>[0] }).config);
+      second = await createDatabase(
+        (first as unknown as { config: Parameters<typeof createDatabase>[0] }).config,
+      );
       handles.push(second);
     }
     return [first, second].map((handle) => {
@@ -68,7 +70,8 @@ describe("SpotifyBudget shared by two workers", () => {
     });
   }
 
-  const spotifyRequests = () => sandbox.controls.requests.filter((request) => request.path.startsWith("/api/"));
+  const spotifyRequests = () =>
+    sandbox.controls.requests.filter((request) => request.path.startsWith("/api/"));
 
   it("a long Retry-After one worker gets stops both until it has passed, then both call again", async () => {
     const [a, b] = await twoWorkers(null);

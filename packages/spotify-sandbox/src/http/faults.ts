@@ -113,7 +113,8 @@ export class FaultInjector {
    * the rest answer 429 with Retry-After = seconds until the oldest admitted request leaves the window.
    */
   limitRate(maxRequests: number, windowMs: number, target: FaultTarget): void {
-    if (!Number.isInteger(maxRequests) || maxRequests < 1) throw new RangeError("maxRequests must be at least 1");
+    if (!Number.isInteger(maxRequests) || maxRequests < 1)
+      throw new RangeError("maxRequests must be at least 1");
     if (!Number.isFinite(windowMs) || windowMs <= 0) throw new RangeError("windowMs must be above 0");
     this.#rateLimit = { maxRequests, windowMs, target, admitted: [] };
   }
