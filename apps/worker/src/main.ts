@@ -1,6 +1,11 @@
 import { loadConfigOrExit } from "@unwrapped/config";
 import { createDatabase, migrate } from "@unwrapped/db";
-import { createLogger, createServices, startMetricsServer } from "@unwrapped/services";
+import {
+  createLogger,
+  createServices,
+  RETENTION_SWEEP_INTERVAL_MS,
+  startMetricsServer,
+} from "@unwrapped/services";
 
 const config = loadConfigOrExit();
 
@@ -39,12 +44,18 @@ const metricsServer =
         logger,
       });
 if (metricsServer) logger.info({ url: metricsServer.url }, "worker metrics listening");
+// Every process sweeps now and then; concurrent sweeps split the work (see RetentionSweeper).
+const sweeps = setInterval(() => {
+  services.retention.sweep().catch((error: unknown) => logger.warn({ err: error }, "retention sweep failed"));
+}, RETENTION_SWEEP_INTERVAL_MS);
+sweeps.unref();
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(sweeps);
     logger.info(
       { signal, graceSeconds: config.worker.shutdownGraceSeconds },
       "stopping: finishing running analyses",

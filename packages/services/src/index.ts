@@ -23,5 +23,6 @@ export { isMetricsPath, serveMetrics, startMetricsServer } from "./metrics/metri
 export type { ClaimedTask } from "./queue/analysis-queue.js";
 export type { Worker } from "./queue/worker.js";
 export { type LiveWorker, NO_WORKER_HINT, WorkerRegistry } from "./queue/worker-registry.js";
+export { RETENTION_SWEEP_INTERVAL_MS, type SweepCounts } from "./retention/retention-sweeper.js";
 export { createServices, type Services } from "./services.js";
 export { SharedVerdict, ShareLink } from "./share/shared-verdict.js";

@@ -23,6 +23,7 @@ import { AnalysisQueue } from "./queue/analysis-queue.js";
 import { StatusHub } from "./queue/status-hub.js";
 import { Worker } from "./queue/worker.js";
 import { WorkerRegistry } from "./queue/worker-registry.js";
+import { RetentionSweeper } from "./retention/retention-sweeper.js";
 import { ShareService } from "./share/share-service.js";
 import { SpotifyAccountsClient } from "./spotify/accounts-client.js";
 import { SpotifyBudget } from "./spotify/spotify-budget.js";
@@ -162,6 +163,12 @@ export function createServices(options: ServiceOptions) {
     workers,
     metrics,
     spotifyBudget,
+    retention: new RetentionSweeper({
+      db,
+      clock,
+      logger,
+      analysisRetentionDays: config.analysis.retentionDays,
+    }),
     shares: new ShareService({ db, clock, publicUrl: config.server.publicUrl }),
     accounts: new AccountService({ db }),
     /** A worker over this process's database; the caller starts and stops it. */
