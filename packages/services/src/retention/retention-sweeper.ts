@@ -61,7 +61,9 @@ export class RetentionSweeper {
       analyses: 0,
     };
     if (this.#analysisRetentionDays !== null) {
-      const cutoff = new Date(this.#clock.now().getTime() - this.#analysisRetentionDays * DAY_MS).toISOString();
+      const cutoff = new Date(
+        this.#clock.now().getTime() - this.#analysisRetentionDays * DAY_MS,
+      ).toISOString();
       // Old and finished, and neither the user's latest analysis nor their latest verdict. Deleting rows
       // never changes which rows are the latest, so concurrent sweeps agree on what stays.
       counts.analyses = await this.#inBatches(
