@@ -56,12 +56,12 @@ describe(`unwrapped admin (${postgres ? "PostgreSQL" : "PGlite"})`, () => {
   }
 
   async function cli(...argv: string[]) {
-    let stdout = "";
-    let stderr = "";
+    const out: string[] = [];
+    const err: string[] = [];
     const code = await runCli(["admin", ...argv], {
       io: {
-        stdout: { isTTY: false, write: (text: string) => void (stdout += text) },
-        stderr: { isTTY: false, write: (text: string) => void (stderr += text) },
+        stdout: { isTTY: false, write: (text: string) => void out.push(text) },
+        stderr: { isTTY: false, write: (text: string) => void err.push(text) },
       },
       env: {
         configDirectory: tmpdir(),
@@ -71,7 +71,7 @@ describe(`unwrapped admin (${postgres ? "PostgreSQL" : "PGlite"})`, () => {
         workerLeaseSeconds: 60,
       },
     });
-    return { code, stdout, stderr };
+    return { code, stdout: out.join(""), stderr: err.join("") };
   }
 
   async function servicesOn(handle: DatabaseHandle) {

@@ -135,7 +135,7 @@ describe("concurrent sweeps", () => {
       }
     }
     const clock = new ManualClock();
-    const users = [];
+    const users: { id: string }[] = [];
     for (let index = 0; index < 40; index++) users.push(await createUser(first.db));
     const earlier = new Date(clock.now().getTime() - 1);
     const later = new Date(clock.now().getTime() + DAY_MS);
