@@ -8,6 +8,7 @@ import { RUN_DIRECTORY } from "./processes.js";
 import type { BenchOptions, Scenario } from "./scenario.js";
 import { drainScenario } from "./scenarios/drain.js";
 import { listenersScenario } from "./scenarios/listeners.js";
+import { budgetScenario, metricsScenario } from "./scenarios/operations.js";
 import { profileScenario } from "./scenarios/profile.js";
 import { profileWorkerScenario } from "./scenarios/profile-worker.js";
 import { startupScenario } from "./scenarios/startup.js";
@@ -30,6 +31,8 @@ const ALL_SCENARIOS: readonly Scenario[] = [
   profileScenario,
   profileWorkerScenario,
   listenersScenario,
+  metricsScenario,
+  budgetScenario,
 ];
 /** Scenarios that run without PostgreSQL. */
 const WITHOUT_POSTGRES = new Set(["startup", "listeners"]);
