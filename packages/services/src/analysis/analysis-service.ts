@@ -83,6 +83,13 @@ export class AnalysisService {
     userId: string,
     options: { fresh?: boolean | undefined; tone?: Tone | undefined } = {},
   ): Promise<AnalysisStatus> {
+    return this.#withHint(await this.#begin(userId, options));
+  }
+
+  async #begin(
+    userId: string,
+    options: { fresh?: boolean | undefined; tone?: Tone | undefined },
+  ): Promise<AnalysisStatus> {
     const active = await this.#lookups.active(userId);
     if (active) return toAnalysisStatus(active);
     const completed = await this.#lookups.latestCompleted(userId);

@@ -74,6 +74,7 @@ describe("the no-worker hint", () => {
     const { service } = serviceOn(db, clock);
     const user = await createUser(db);
     const begun = await service.begin(user.id);
+    expect(begun.hint).toBe(NO_WORKER_HINT);
     expect(await service.status(user.id, begun.analysisId)).toMatchObject({
       status: "pending",
       hint: NO_WORKER_HINT,
