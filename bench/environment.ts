@@ -48,6 +48,10 @@ const CONFIG_VARIABLES = [
   "FRESH_ANALYSIS_COOLDOWN_SECONDS",
   "MIGRATE",
   "LOG_LEVEL",
+  "METRICS_TOKEN",
+  "WORKER_METRICS_PORT",
+  "SPOTIFY_MAX_RPS",
+  "ANALYSIS_RETENTION_DAYS",
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];

@@ -8,6 +8,7 @@ import { RUN_DIRECTORY } from "./processes.js";
 import type { BenchOptions, Scenario } from "./scenario.js";
 import { drainScenario } from "./scenarios/drain.js";
 import { listenersScenario } from "./scenarios/listeners.js";
+import { budgetScenario, metricsScenario } from "./scenarios/operations.js";
 import { profileScenario } from "./scenarios/profile.js";
 import { profileWorkerScenario } from "./scenarios/profile-worker.js";
 import { standingsScenario } from "./scenarios/standings.js";
@@ -32,6 +33,8 @@ const ALL_SCENARIOS: readonly Scenario[] = [
   profileWorkerScenario,
   listenersScenario,
   standingsScenario,
+  metricsScenario,
+  budgetScenario,
 ];
 /** Scenarios that run without PostgreSQL. */
 const WITHOUT_POSTGRES = new Set(["startup", "listeners"]);

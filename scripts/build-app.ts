@@ -12,6 +12,9 @@
  *   of its own at run time, bundled because resolving and loading their hundreds of small files is most
  *   of a start's module loading (a server start: 1.2 s bundled against 1.5 s external).
  * - `--self-contained` bundles third-party packages too (the CLI: one file, nothing to resolve, fast).
+ * - `--lazy NAME=SOURCE` builds SOURCE into dist/NAME.js on its own, with third-party packages external
+ *   (checked like an app's), and points the main bundle's `import()` of SOURCE at it: code a command
+ *   needs rarely (the CLI's database-backed `admin` commands) costs nothing to the other commands.
  * - Files the bundled code reads at run time go next to the bundle: when packages/db's migrate.ts is in
  *   it, the repository's migrations/ is copied to dist/migrations (migrate.ts looks for the nearest
  *   migrations/ folder above itself, which is then that copy).
@@ -32,6 +35,8 @@ export interface BuildAppOptions {
   readonly outDirectory?: string;
   /** Bundle third-party packages too. */
   readonly selfContained?: boolean;
+  /** Modules built into a file of their own (name -> source path relative to the app), loaded on demand. */
+  readonly lazyEntries?: Readonly<Record<string, string>>;
 }
 
 export interface BuiltApp {
@@ -85,8 +90,35 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
           : []),
       ].join("\n"),
     },
-    plugins: options.selfContained ? [] : [thirdPartyExternal(manifest, missing)],
+    plugins: [
+      ...(options.selfContained ? [] : [thirdPartyExternal(manifest, missing)]),
+      lazyEntriesExternal(appDirectory, options.lazyEntries ?? {}),
+    ],
   });
+  const lazyInputs: string[] = [];
+  for (const [name, source] of Object.entries(options.lazyEntries ?? {})) {
+    const lazy = await build({
+      absWorkingDir: REPOSITORY_ROOT,
+      entryPoints: [join(appDirectory, source)],
+      outfile: join(outDirectory, `${name}.js`),
+      bundle: true,
+      platform: "node",
+      target: "node20.19",
+      format: "esm",
+      sourcemap: true,
+      metafile: true,
+      logLevel: "warning",
+      // Bundled CommonJS packages may call require(), as in the main bundle.
+      banner: {
+        js: [
+          'import { createRequire as __createRequire } from "node:module";',
+          "const require = __createRequire(import.meta.url);",
+        ].join("\n"),
+      },
+      plugins: [thirdPartyExternal(manifest, missing)],
+    });
+    lazyInputs.push(...Object.keys(lazy.metafile.inputs));
+  }
   if (missing.size > 0) {
     rmSync(outDirectory, { recursive: true, force: true });
     throw new BuildError(
@@ -97,7 +129,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     );
   }
   if (manifest.bin) chmodSync(outFile, 0o755);
-  const inputs = Object.keys(result.metafile.inputs);
+  const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...lazyInputs])];
   if (inputs.includes(MIGRATE_MODULE)) {
     cpSync(join(REPOSITORY_ROOT, "migrations"), join(outDirectory, "migrations"), { recursive: true });
   }
@@ -130,6 +162,23 @@ function thirdPartyExternal(manifest: PackageJson, missing: Map<string, string>)
   };
 }
 
+/** An import of a lazy entry's source becomes an import of its built file next to the bundle. */
+function lazyEntriesExternal(appDirectory: string, entries: Readonly<Record<string, string>>): Plugin {
+  const withoutExtension = (path: string) => path.replace(/\.[cm]?[jt]s$/, "");
+  const byPath = new Map(
+    Object.entries(entries).map(([name, source]) => [withoutExtension(join(appDirectory, source)), name]),
+  );
+  return {
+    name: "lazy-entries-external",
+    setup(plugin) {
+      plugin.onResolve({ filter: /^\./ }, (args) => {
+        const name = byPath.get(withoutExtension(resolve(args.resolveDir, args.path)));
+        return name === undefined ? undefined : { path: `./${name}.js`, external: true };
+      });
+    },
+  };
+}
+
 function packageName(specifier: string): string {
   const [first = "", second = ""] = specifier.split("/");
   return first.startsWith("@") ? `${first}/${second}` : first;
@@ -155,12 +204,20 @@ if (import.meta.filename === process.argv[1]) {
     options: {
       "self-contained": { type: "boolean", default: false },
       "out-dir": { type: "string" },
+      lazy: { type: "string", multiple: true, default: [] },
     },
   });
+  const lazyEntries = Object.fromEntries(
+    values.lazy.map((entry) => {
+      const [name = "", source = ""] = entry.split("=");
+      return [name, source];
+    }),
+  );
   const started = performance.now();
   const built = await buildApp({
     appDirectory: process.cwd(),
     selfContained: values["self-contained"],
+    lazyEntries,
     ...(values["out-dir"] ? { outDirectory: values["out-dir"] } : {}),
   }).catch((error: unknown) => {
     // esbuild has printed its own errors already; ours are one line each.

@@ -3,5 +3,5 @@ import { sharedTestOptions } from "../../vitest.shared.js";
 
 /** This package's tests on their own (`pnpm --filter <package> test`); `pnpm test` runs them all at once. */
 export default defineConfig({
-  test: { ...sharedTestOptions({ database: false }), include: ["test/**/*.test.ts"] },
+  test: { ...sharedTestOptions({ database: true }), include: ["test/**/*.test.ts"] },
 });

@@ -22,7 +22,7 @@ interface CpuUse {
   readonly machine: number;
 }
 
-interface RoundShape {
+export interface RoundShape {
   readonly workers: number;
   readonly concurrency: number;
 }
@@ -47,7 +47,7 @@ const PHASES: readonly { readonly latencyMs: number; readonly rounds: readonly R
   { latencyMs: 100, rounds: ROUNDS.slice(0, 2) },
 ];
 
-interface DrainRound {
+export interface DrainRound {
   readonly latencyMs: number;
   readonly workers: number;
   readonly concurrency: number;
@@ -69,7 +69,7 @@ interface DrainRound {
  * table lock held by the bench, so all of them begin claiming at the same moment when it is released.
  * Timed from that moment to the last completed_at.
  */
-async function drainRound(
+export async function drainRound(
   database: BenchDatabase,
   services: Services,
   listeners: readonly SignedInListener[],

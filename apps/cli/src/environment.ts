@@ -9,6 +9,10 @@ export interface CliEnvironment {
   readonly server: string | undefined;
   /** NO_COLOR set to anything but the empty string turns colors off (https://no-color.org). */
   readonly noColor: boolean;
+  /** DATABASE_URL: the database `unwrapped admin` works on (as the server and workers use it). */
+  readonly databaseUrl?: string | undefined;
+  /** WORKER_LEASE_SECONDS as the workers have it: after this long without a heartbeat a worker is gone. */
+  readonly workerLeaseSeconds?: number | undefined;
 }
 
 export function readEnvironment(
@@ -24,5 +28,9 @@ export function readEnvironment(
     configDirectory: join(configHome, "unwrapped"),
     server: env.UNWRAPPED_SERVER?.trim() || undefined,
     noColor: Boolean(env.NO_COLOR),
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    workerLeaseSeconds: /^\d+$/.test(env.WORKER_LEASE_SECONDS ?? "")
+      ? Number(env.WORKER_LEASE_SECONDS)
+      : undefined,
   };
 }

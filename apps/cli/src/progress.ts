@@ -21,6 +21,7 @@ export class ProgressDisplay {
   readonly #stream: OutputStream;
   readonly #mode: "bar" | "lines" | "off";
   #lastLine = "";
+  #lastHint: string | null = null;
 
   constructor(stream: OutputStream, mode: "bar" | "lines" | "off") {
     this.#stream = stream;
@@ -34,6 +35,7 @@ export class ProgressDisplay {
 
   update(status: AnalysisStatus): void {
     if (this.#mode === "off") return;
+    this.#showHint(status.hint);
     if (this.#mode === "bar") {
       const line = progressLine(status, terminalWidth(this.#stream));
       if (line === this.#lastLine) return;
@@ -45,6 +47,22 @@ export class ProgressDisplay {
     if (line === this.#lastLine) return;
     this.#lastLine = line;
     this.#stream.write(`${line}\n`);
+  }
+
+  /**
+   * A hint ("no worker is running …") gets a line of its own, once per new hint, above the bar; the
+   * bar is redrawn after it.
+   */
+  #showHint(hint: string | null): void {
+    if (hint === this.#lastHint) return;
+    this.#lastHint = hint;
+    if (hint === null) return;
+    if (this.#mode === "bar") {
+      this.#stream.write(`\r\u001b[K${hint}\n`);
+      this.#lastLine = "";
+    } else {
+      this.#stream.write(`${hint}\n`);
+    }
   }
 
   /** Ends the bar's line, so what follows starts on a line of its own. */

@@ -58,4 +58,26 @@ describe("progress", () => {
     ProgressDisplay.for(quiet.stream, { quiet: true }).update(status("collecting", 0.1));
     expect(quiet.chunks).toEqual([]);
   });
+
+  it("shows a hint once on a line of its own, above the bar and among plain lines", () => {
+    const hint = "No worker is running, so this analysis is waiting: start one with `pnpm worker`.";
+    const waiting = { ...status("queued", 0), status: "pending" as const, hint };
+    const { stream, chunks } = capture(true);
+    const display = ProgressDisplay.for(stream, { quiet: false });
+    display.update(waiting);
+    display.update(waiting);
+    display.update(status("collecting", 0.1));
+    const redraw = (line: string) => `\r${line}\u001b[K`;
+    expect(chunks).toEqual([
+      `\r\u001b[K${hint}\n`,
+      redraw(progressLine(waiting, 60)),
+      redraw(progressLine(status("collecting", 0.1), 60)),
+    ]);
+
+    const plain = capture(false);
+    const lines = ProgressDisplay.for(plain.stream, { quiet: false });
+    lines.update(waiting);
+    lines.update(waiting);
+    expect(plain.chunks).toEqual([`${hint}\n`, "queued 0%\n"]);
+  });
 });

@@ -1,7 +1,7 @@
 import type { RequestListener } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { appRouter, createContextFactory } from "@unwrapped/api";
-import type { Services } from "@unwrapped/services";
+import { isMetricsPath, requestContext, type Services, serveMetrics } from "@unwrapped/services";
 import express, { type ErrorRequestHandler, type Router } from "express";
 import { logRequest } from "./request-logging.js";
 import { authRoutes } from "./routes/auth-routes.js";
@@ -20,8 +20,9 @@ export interface AppOptions {
 /**
  * The HTTP surface of API.md as one request listener. /trpc/* goes straight to tRPC's node handler —
  * the API's hot path does not walk express's router and middleware stack — and everything else
- * (sign-in routes, pages, health, the sandbox) to an express app. Both get the same request log line,
- * security headers and, for /trpc, CORS for APP_URL only.
+ * (sign-in routes, pages, health, the sandbox) to an express app; /metrics is served by prom-client's
+ * registry. All get the same request log line, request id on every log line, HTTP metrics, security
+ * headers and, for /trpc, CORS for APP_URL only.
  */
 export function createRequestListener(options: AppOptions): RequestListener {
   const { services } = options;
@@ -39,14 +40,20 @@ export function createRequestListener(options: AppOptions): RequestListener {
   const app = createExpressApp(options);
 
   return (request, response) => {
-    logRequest(logger, request, response);
-    setSecurityHeaders(response, { https });
-    if (request.url?.startsWith("/trpc/")) {
-      if (handleCors(appOrigin, request, response)) return;
-      trpc(request, response);
-      return;
-    }
-    app(request, response);
+    const requestId = logRequest(logger, request, response, services.metrics);
+    requestContext.run({ requestId }, () => {
+      setSecurityHeaders(response, { https });
+      if (request.url?.startsWith("/trpc/")) {
+        if (handleCors(appOrigin, request, response)) return;
+        trpc(request, response);
+        return;
+      }
+      if (isMetricsPath(request.url)) {
+        void serveMetrics(services.metrics, config.metrics.token, request, response, logger);
+        return;
+      }
+      app(request, response);
+    });
   };
 }
 

@@ -9,6 +9,7 @@ import {
   defaultHttpDependencies,
   type HttpDependencies,
   type Logger,
+  RETENTION_SWEEP_INTERVAL_MS,
   type Services,
   type Worker,
 } from "@unwrapped/services";
@@ -101,10 +102,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const url = `${tls ? "https" : "http"}://${host}:${address.port}`;
 
   const purge = setInterval(() => {
-    services.signIn
-      .purgeExpired()
-      .catch((error: unknown) => logger.warn({ err: error }, "purging expired sign-in state failed"));
-  }, 10 * 60_000);
+    services.retention
+      .sweep()
+      .catch((error: unknown) => logger.warn({ err: error }, "retention sweep failed"));
+  }, RETENTION_SWEEP_INTERVAL_MS);
   purge.unref();
 
   return {
@@ -121,6 +122,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await closed;
       clearTimeout(forceClose);
       await services.statusHub.close();
+      await services.spotifyBudget.close();
       if (!options.database) await database.close();
     },
   };

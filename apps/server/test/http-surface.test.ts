@@ -18,10 +18,13 @@ describe("the HTTP surface", () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: "ok" });
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
+    // The inline worker announces itself like any worker process.
+    expect(await ready.json()).toEqual({ status: "ok", liveWorkers: 1 });
     expect(await rawClient(server.url).health.check.query()).toEqual({
       status: "ok",
       database: server.database.kind,
       worker: "inline",
+      liveWorkers: 1,
     });
   });
 

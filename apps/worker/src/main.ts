@@ -1,6 +1,11 @@
 import { loadConfigOrExit } from "@unwrapped/config";
 import { createDatabase, migrate } from "@unwrapped/db";
-import { createLogger, createServices } from "@unwrapped/services";
+import {
+  createLogger,
+  createServices,
+  RETENTION_SWEEP_INTERVAL_MS,
+  startMetricsServer,
+} from "@unwrapped/services";
 
 const config = loadConfigOrExit();
 
@@ -24,22 +29,42 @@ if (config.migrate) {
   const { applied } = await migrate(database.db);
   if (applied > 0) logger.info({ applied }, "applied database migrations");
 }
-const services = createServices({ config, database, logger });
+const services = createServices({ config, database, logger, processName: "worker" });
 const worker = services.createWorker();
 await worker.start();
+// Off by default: a worker serves /metrics only on a port of its own (WORKER_METRICS_PORT).
+const metricsServer =
+  config.metrics.workerPort === null
+    ? undefined
+    : await startMetricsServer({
+        metrics: services.metrics,
+        token: config.metrics.token,
+        host: config.server.host,
+        port: config.metrics.workerPort,
+        logger,
+      });
+if (metricsServer) logger.info({ url: metricsServer.url }, "worker metrics listening");
+// Every process sweeps now and then; concurrent sweeps split the work (see RetentionSweeper).
+const sweeps = setInterval(() => {
+  services.retention.sweep().catch((error: unknown) => logger.warn({ err: error }, "retention sweep failed"));
+}, RETENTION_SWEEP_INTERVAL_MS);
+sweeps.unref();
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(sweeps);
     logger.info(
       { signal, graceSeconds: config.worker.shutdownGraceSeconds },
       "stopping: finishing running analyses",
     );
     worker
       .stop()
+      .then(() => metricsServer?.close())
       .then(() => services.statusHub.close())
+      .then(() => services.spotifyBudget.close())
       .then(() => database.close())
       .then(
         () => process.exit(0),

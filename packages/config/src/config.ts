@@ -79,6 +79,8 @@ export interface Config {
     readonly sandboxRefreshTokenRotation: "sometimes" | "always" | "off";
     /** Demo mode: presenting a rotated-away refresh token revokes the whole grant. */
     readonly sandboxRefreshTokenReuseDetection: boolean;
+    /** Web API requests per second shared by every worker of the deployment; null for no cap. */
+    readonly maxRequestsPerSecond: number | null;
   };
   readonly llm: {
     readonly baseUrl: string;
@@ -97,6 +99,14 @@ export interface Config {
   readonly analysis: {
     /** Minimum seconds between two `fresh` analyses of one user. */
     readonly freshCooldownSeconds: number;
+    /** Analyses older than this many days are deleted, except each user's latest; null keeps them. */
+    readonly retentionDays: number | null;
+  };
+  readonly metrics: {
+    /** Bearer token /metrics requires; null leaves it open (keep it on a private network then). */
+    readonly token: string | null;
+    /** The port a worker process serves its own /metrics on; null for none. */
+    readonly workerPort: number | null;
   };
   readonly standings: {
     /** Listeners needed before standings are shown. */
@@ -136,6 +146,26 @@ const integer = (fallback: number, min: number, max: number) =>
       .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
       .optional()
       .transform((value) => value ?? fallback),
+  );
+
+const optionalInteger = (min: number, max: number) =>
+  optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+      .transform(Number)
+      .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional(),
+  );
+
+const positiveNumber = (max: number) =>
+  optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, `must be a number above 0 and at most ${max}`)
+      .transform(Number)
+      .pipe(z.number().gt(0, "must be above 0").max(max, `must be at most ${max}`))
+      .optional(),
   );
 
 const onOff = (fallback: boolean) =>
@@ -223,6 +253,10 @@ const rawSchema = z.object({
   WORKER_POLL_INTERVAL_MS: integer(2000, 10, 600_000),
   FRESH_ANALYSIS_COOLDOWN_SECONDS: integer(60, 0, 86_400),
   MIN_STANDINGS_LISTENERS: integer(20, 1, 1_000_000),
+  ANALYSIS_RETENTION_DAYS: optionalInteger(1, 36_500),
+  SPOTIFY_MAX_RPS: positiveNumber(10_000),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  WORKER_METRICS_PORT: optionalInteger(0, 65_535),
   MIGRATE: onOff(true),
   LOG_LEVEL: optionalString.pipe(
     z
@@ -400,6 +434,7 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
       sandboxAccessTokenTtlSeconds: raw.SANDBOX_ACCESS_TOKEN_TTL,
       sandboxRefreshTokenRotation: raw.SANDBOX_REFRESH_TOKEN_ROTATION,
       sandboxRefreshTokenReuseDetection: raw.SANDBOX_REFRESH_TOKEN_REUSE_DETECTION,
+      maxRequestsPerSecond: raw.SPOTIFY_MAX_RPS ?? null,
     },
     llm: raw.LLM_BASE_URL
       ? {
@@ -417,7 +452,11 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
       shutdownGraceSeconds: raw.WORKER_SHUTDOWN_GRACE_SECONDS,
       pollIntervalMs: raw.WORKER_POLL_INTERVAL_MS,
     },
-    analysis: { freshCooldownSeconds: raw.FRESH_ANALYSIS_COOLDOWN_SECONDS },
+    analysis: {
+      freshCooldownSeconds: raw.FRESH_ANALYSIS_COOLDOWN_SECONDS,
+      retentionDays: raw.ANALYSIS_RETENTION_DAYS ?? null,
+    },
+    metrics: { token: raw.METRICS_TOKEN ?? null, workerPort: raw.WORKER_METRICS_PORT ?? null },
     standings: { minListeners: raw.MIN_STANDINGS_LISTENERS },
     migrate: raw.MIGRATE,
     logLevel: raw.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),

@@ -195,4 +195,34 @@ describe("loadConfig", () => {
       "SPOTIFY_CLIENT_SECRET",
     ]);
   });
+
+  it("reads the operations settings: metrics token and port, Spotify rate, retention (all off by default)", () => {
+    const defaults = load({});
+    expect(defaults.metrics).toEqual({ token: null, workerPort: null });
+    expect(defaults.spotify.maxRequestsPerSecond).toBeNull();
+    expect(defaults.analysis.retentionDays).toBeNull();
+    const set = load({
+      METRICS_TOKEN: "a-metrics-token-of-some-length",
+      WORKER_METRICS_PORT: "9464",
+      SPOTIFY_MAX_RPS: "2.5",
+      ANALYSIS_RETENTION_DAYS: "90",
+    });
+    expect(set.metrics).toEqual({ token: "a-metrics-token-of-some-length", workerPort: 9464 });
+    expect(set.spotify.maxRequestsPerSecond).toBe(2.5);
+    expect(set.analysis.retentionDays).toBe(90);
+    const problems = problemsOf(() =>
+      load({
+        METRICS_TOKEN: "short",
+        SPOTIFY_MAX_RPS: "0",
+        ANALYSIS_RETENTION_DAYS: "-1",
+        WORKER_METRICS_PORT: "x",
+      }),
+    );
+    expect(problems.problems.map((problem) => problem.variable).sort()).toEqual([
+      "ANALYSIS_RETENTION_DAYS",
+      "METRICS_TOKEN",
+      "SPOTIFY_MAX_RPS",
+      "WORKER_METRICS_PORT",
+    ]);
+  });
 });

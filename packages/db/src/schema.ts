@@ -82,6 +82,7 @@ export const sessions = pgTable(
   (table) => [
     index("sessions_family_id_idx").on(table.familyId),
     index("sessions_user_id_idx").on(table.userId),
+    index("sessions_expires_at_idx").on(table.expiresAt),
   ],
 );
 
@@ -173,6 +174,8 @@ export const analyses = pgTable(
     index("analyses_claim_pending_idx").on(table.runAfter).where(sql`${table.status} = 'pending'`),
     index("analyses_claim_expired_idx").on(table.lockedUntil).where(sql`${table.status} = 'processing'`),
     index("analyses_user_created_at_idx").on(table.userId, table.createdAt.desc(), table.id.desc()),
+    /** Retention sweeps find old analyses by age. */
+    index("analyses_created_at_idx").on(table.createdAt),
     check("analyses_progress_range", sql`${table.progress} >= 0 and ${table.progress} <= 1`),
     check("analyses_attempts_range", sql`${table.attempts} >= 0 and ${table.maxAttempts} >= 1`),
   ],
@@ -267,8 +270,40 @@ export type User = typeof users.$inferSelect;
 export type SpotifyCredentials = typeof spotifyCredentials.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type Analysis = typeof analyses.$inferSelect;
+export type WorkerHeartbeat = typeof workerHeartbeats.$inferSelect;
 export type AnalysisStatusValue = (typeof analysisStatus.enumValues)[number];
 export type AnalysisStageValue = (typeof analysisStage.enumValues)[number];
 export type JudgeKind = (typeof judgeKind.enumValues)[number];
 export type VerdictTone = (typeof verdictTone.enumValues)[number];
 export type Match = typeof matches.$inferSelect;
+
+/**
+ * One row per running worker process, refreshed every few seconds: what `health.check`, the "no worker is
+ * running" hint and `unwrapped admin queue` read. A clean exit deletes its row; a row not seen for the
+ * staleness window belongs to a dead process and is expired by the next heartbeat of any worker.
+ */
+export const workerHeartbeats = pgTable(
+  "worker_heartbeats",
+  {
+    id: text().primaryKey(),
+    host: text().notNull(),
+    pid: integer().notNull(),
+    concurrency: integer().notNull(),
+    running: integer().notNull().default(0),
+    startedAt: createdAt(),
+    lastSeenAt: createdAt(),
+  },
+  (table) => [index("worker_heartbeats_last_seen_at_idx").on(table.lastSeenAt)],
+);
+
+/**
+ * The Spotify budget of the whole deployment, one row (`id = 'spotify'`): `paused_until` is set when any
+ * worker gets a 429 (every worker waits until then), and `next_slot_at` hands out request slots
+ * 1/SPOTIFY_MAX_RPS apart to all workers together.
+ */
+export const spotifyBudget = pgTable("spotify_budget", {
+  id: text().primaryKey(),
+  pausedUntil: timestamptz(),
+  nextSlotAt: timestamptz(),
+  updatedAt: createdAt(),
+});

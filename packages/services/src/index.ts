@@ -5,7 +5,7 @@
 export { AnalysisResult, AnalysisStatus, HistoryPage, Tone } from "./analysis/views.js";
 export { SessionTokens } from "./auth/sessions.js";
 export { Me } from "./auth/users.js";
-export { type Clock, ManualClock, type Timers } from "./clock.js";
+export { type Clock, ManualClock, systemClock, type Timers } from "./clock.js";
 export {
   type AppError,
   type AppErrorCode,
@@ -17,11 +17,16 @@ export {
   ValidationError,
 } from "./errors.js";
 export { defaultHttpDependencies, type HttpDependencies } from "./http/retry.js";
-export { createLogger, type Logger } from "./logger.js";
+export { createLogger, type Logger, requestContext } from "./logger.js";
 export { BiggestDifference } from "./match/compatibility.js";
 export { Match, MatchPage, PublicMatch } from "./match/match-views.js";
+export { Metrics } from "./metrics/metrics.js";
+export { isMetricsPath, serveMetrics, startMetricsServer } from "./metrics/metrics-endpoint.js";
 export type { ClaimedTask } from "./queue/analysis-queue.js";
+export { CANCELLED_CODE, type FailedAnalysis, QueueAdmin, type QueueSummary } from "./queue/queue-admin.js";
 export type { Worker } from "./queue/worker.js";
+export { type LiveWorker, NO_WORKER_HINT, WorkerRegistry } from "./queue/worker-registry.js";
+export { RETENTION_SWEEP_INTERVAL_MS, type SweepCounts } from "./retention/retention-sweeper.js";
 export { createServices, type Services } from "./services.js";
 export { SharedVerdict, ShareLink } from "./share/shared-verdict.js";
 export { Standings, StandingsService, type StandingsValues } from "./standings/standings-service.js";

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
 import { type DestinationStream, type Logger, pino } from "pino";
 
@@ -35,6 +36,12 @@ export const REDACTED_PATHS = [
   "*.token",
 ];
 
+/**
+ * The request being served, if any: every line logged while serving it (by the request log, a
+ * procedure, a service it calls) carries its `requestId`, without passing a child logger around.
+ */
+export const requestContext = new AsyncLocalStorage<{ readonly requestId: string }>();
+
 export interface LoggerOptions {
   readonly level: string;
   readonly name?: string;
@@ -57,6 +64,10 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: () => {
+        const request = requestContext.getStore();
+        return request ? { requestId: request.requestId } : {};
+      },
     },
     options.pretty
       ? // In-process and synchronous: nothing is lost when the process exits right after a line.

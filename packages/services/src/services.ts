@@ -21,11 +21,15 @@ import { defaultHttpDependencies, type HttpDependencies } from "./http/retry.js"
 import { MatchLlmJudge } from "./match/match-llm-judge.js";
 import { type MatchJudge, MatchRulesJudge } from "./match/match-rules-judge.js";
 import { MatchService } from "./match/match-service.js";
+import { Metrics } from "./metrics/metrics.js";
 import { AnalysisQueue } from "./queue/analysis-queue.js";
 import { StatusHub } from "./queue/status-hub.js";
 import { Worker } from "./queue/worker.js";
+import { WorkerRegistry } from "./queue/worker-registry.js";
+import { RetentionSweeper } from "./retention/retention-sweeper.js";
 import { ShareService } from "./share/share-service.js";
 import { SpotifyAccountsClient } from "./spotify/accounts-client.js";
+import { SpotifyBudget } from "./spotify/spotify-budget.js";
 import { SpotifyWebApiClient } from "./spotify/web-api-client.js";
 import { StandingsService, standingsValuesOf } from "./standings/standings-service.js";
 
@@ -38,6 +42,8 @@ export interface ServiceOptions {
   readonly timers?: Timers | undefined;
   /** fetch, timers and jitter for calls to Spotify and the LLM (tests pass their own). */
   readonly http?: HttpDependencies | undefined;
+  /** The `process` label of this process's metrics: "server" (default) or "worker". */
+  readonly processName?: string | undefined;
 }
 
 /**
@@ -95,6 +101,20 @@ export function createServices(options: ServiceOptions) {
     },
   });
   const statusHub = new StatusHub(database, logger);
+  // A worker's row is stale once it missed its beats for a whole lease: its leases have run out too.
+  const workers = new WorkerRegistry({ db, clock, staleAfterMs: config.worker.leaseSeconds * 1000 });
+  const metrics = new Metrics({ db, clock, workers, process: options.processName ?? "server" });
+  const spotifyBudget = new SpotifyBudget({
+    database,
+    clock,
+    timers: http.timers,
+    logger,
+    maxRequestsPerSecond: config.spotify.maxRequestsPerSecond,
+    observer: {
+      waited: (ms) => metrics.spotifyBudgetWaited(ms),
+      paused: (ms) => metrics.spotifyRetryAfter(ms),
+    },
+  });
   const rulesJudge = new RulesJudge();
   const judge: Judge = config.llm
     ? new LlmJudge(config.llm, { fallback: rulesJudge, logger, fetch: http.fetch, timers: http.timers })
@@ -112,7 +132,14 @@ export function createServices(options: ServiceOptions) {
   const coordinator = new Coordinator({
     queue,
     tokens: new TokenService({ db, cipher, accounts: spotifyAccounts, clock, timers, logger }),
-    collector: new Collector(new SpotifyWebApiClient(config.spotify.apiUrl, { http }), logger),
+    collector: new Collector(
+      new SpotifyWebApiClient(config.spotify.apiUrl, {
+        http,
+        budget: spotifyBudget,
+        observe: (endpoint, outcome) => metrics.spotifyRequest(endpoint, outcome),
+      }),
+      logger,
+    ),
     profiler: new Profiler(),
     judge,
     persister: new Persister(queue, async (task, result) => {
@@ -126,6 +153,8 @@ export function createServices(options: ServiceOptions) {
     logger,
     clock,
     timers,
+    metrics,
+    llmConfigured: config.llm !== null,
   });
 
   return {
@@ -149,6 +178,18 @@ export function createServices(options: ServiceOptions) {
       publicUrl: config.server.publicUrl,
       freshCooldownSeconds: config.analysis.freshCooldownSeconds,
       standings,
+      workers,
+      metrics,
+      hintRecheck: { intervalMs: Math.max(1_000, (config.worker.leaseSeconds * 1000) / 3), timers },
+    }),
+    workers,
+    metrics,
+    spotifyBudget,
+    retention: new RetentionSweeper({
+      db,
+      clock,
+      logger,
+      analysisRetentionDays: config.analysis.retentionDays,
     }),
     shares: new ShareService({ db, clock, publicUrl: config.server.publicUrl }),
     matches: new MatchService({ db, clock, publicUrl: config.server.publicUrl, judge: matchJudge }),
@@ -163,6 +204,8 @@ export function createServices(options: ServiceOptions) {
         logger,
         clock,
         timers,
+        registry: workers,
+        metrics,
         settings: {
           concurrency: config.worker.concurrency,
           leaseSeconds: config.worker.leaseSeconds,
@@ -175,8 +218,10 @@ export function createServices(options: ServiceOptions) {
     users: {
       me: (userId: string) => findUserWithConnection(db, userId, clock),
     },
-    async health() {
+    /** Throws when the database does not answer; else how many workers are live. */
+    async health(): Promise<{ liveWorkers: number }> {
       await database.ping();
+      return { liveWorkers: await workers.liveCount() };
     },
   };
 }

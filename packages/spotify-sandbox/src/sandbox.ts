@@ -40,6 +40,12 @@ export interface SandboxControls {
   rateLimitNext(n: number, retryAfterSeconds: number, target?: FaultTarget): void;
   /** Rate limit every matching request until `untilMs` (clock ms), Retry-After = remaining seconds rounded up. */
   rateLimitUntil(untilMs: number, target?: FaultTarget): void;
+  /**
+   * Spotify's app-wide rate limit: at most `maxRequests` matching requests per rolling `windowSeconds`
+   * (default 1), counted across every client and token together; the rest answer 429 "API rate limit
+   * exceeded" with Retry-After = whole seconds until the window admits again. Cleared by reset().
+   */
+  limitRate(maxRequests: number, options?: { windowSeconds?: number; target?: FaultTarget }): void;
   /** The next n matching requests answer Spotify's quota error: 429, Retry-After, body {"error":{"status":429,"message":"Too many requests","reason":"QUOTA_EXCEEDED"}}. */
   exceedQuotaNext(n: number, retryAfterSeconds: number, target?: FaultTarget): void;
   /** The quota error for every matching request until `untilMs` (clock ms). */
@@ -158,6 +164,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
     rateLimitUntil(untilMs, target = "api") {
       faults.rateLimitUntil(untilMs, target);
+    },
+    limitRate(maxRequests, options = {}) {
+      faults.limitRate(maxRequests, (options.windowSeconds ?? 1) * 1000, options.target ?? "api");
     },
     exceedQuotaNext(n, retryAfterSeconds, target = "api") {
       faults.rateLimitNext(n, retryAfterSeconds, target, true);

@@ -1,3 +1,4 @@
+import { adminCommand } from "./admin.js";
 import { analyzeCommand } from "./analyze.js";
 import type { Command } from "./command.js";
 import { historyCommand } from "./history.js";
@@ -22,4 +23,5 @@ export const COMMANDS: readonly Command[] = [
   whoamiCommand,
   logoutCommand,
   personasCommand,
+  adminCommand,
 ];

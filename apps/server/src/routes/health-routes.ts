@@ -2,7 +2,10 @@ import { pendingMigrationCount } from "@unwrapped/db";
 import type { Services } from "@unwrapped/services";
 import { Router } from "express";
 
-/** /healthz: the process runs. /readyz: the database answers and every migration is applied. */
+/**
+ * /healthz: the process runs. /readyz: the database answers and every migration is applied; it also
+ * reports how many workers are live (none is not "unready": the API still serves).
+ */
 export function healthRoutes(services: Services): Router {
   const router = Router();
   let migrated = false; // migrations never un-apply, so once seen applied, stop re-reading them
@@ -22,7 +25,7 @@ export function healthRoutes(services: Services): Router {
         }
         migrated = true;
       }
-      response.json({ status: "ok" });
+      response.json({ status: "ok", liveWorkers: await services.workers.liveCount() });
     } catch (error) {
       services.logger.warn({ err: error }, "readiness check failed");
       response.status(503).json({ status: "unavailable", reason: "database unreachable" });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCli } from "@unwrapped/cli";
 import { createClient, errorCode } from "@unwrapped/client";
-import { ManualClock } from "@unwrapped/services";
+import { ManualClock, NO_WORKER_HINT } from "@unwrapped/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../../../scripts/build-app.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
@@ -25,6 +25,7 @@ beforeAll(async () => {
     appDirectory: fileURLToPath(new URL("../../../cli", import.meta.url)),
     outDirectory: binDirectory,
     selfContained: true,
+    lazyEntries: { admin: "src/admin/admin-commands.ts" },
   });
   bin = built.outFile;
 });
@@ -66,6 +67,17 @@ describe("the unwrapped CLI as a subprocess", () => {
   afterAll(async () => {
     await server.close();
     await rm(home, { recursive: true, force: true });
+  });
+
+  it("keeps the admin commands' database code out of the bin, in a file loaded only by `admin`", async () => {
+    const main = await readFile(bin, "utf8");
+    const admin = await readFile(join(binDirectory, "admin.js"), "utf8");
+    expect(main).toContain('import("./admin.js")');
+    expect(main).not.toContain("QueueAdmin");
+    expect(admin).toContain("QueueAdmin");
+    const help = await runBin(await mkdtemp(join(tmpdir(), "unwrapped-cli-home-")), ["admin", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("unwrapped admin queue");
   });
 
   it("fails in one clear line before login, on a dead server, and on an unknown command; helps", async () => {
@@ -342,8 +354,10 @@ describe("Ctrl-C", () => {
     analyze.kill("SIGINT");
     expect(await exited).toBe(130);
     expect(stdout).toBe("");
+    // No worker runs yet, so the watch says so before the progress line.
     expect(stderr).toBe(
-      "queued 0%\nStopped watching. The analysis goes on on the server: run `unwrapped result` to see the " +
+      `${NO_WORKER_HINT}\n` +
+        "queued 0%\nStopped watching. The analysis goes on on the server: run `unwrapped result` to see the " +
         "verdict when it is done (or `unwrapped analyze` to watch it again).\n",
     );
 

@@ -6,12 +6,15 @@ export const HealthStatus = z.object({
   status: z.literal("ok"),
   database: z.enum(["postgres", "pglite"]),
   worker: z.enum(["inline", "external"]),
+  /** Worker processes whose heartbeat is recent (the inline worker counts as one). */
+  liveWorkers: z.number().int().min(0),
 });
 
 export const healthRouter = {
   check: publicProcedure.output(HealthStatus).query(async ({ ctx }) => {
-    await ctx.services.health();
+    const { liveWorkers } = await ctx.services.health();
     return {
+      liveWorkers,
       status: "ok" as const,
       database: ctx.services.database.kind,
       worker: ctx.services.config.worker.mode,

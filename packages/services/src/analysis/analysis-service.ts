@@ -1,10 +1,12 @@
 import { type Analysis, analyses, type Database } from "@unwrapped/db";
 import { and, desc, eq, lt, or } from "drizzle-orm";
-import type { Clock } from "../clock.js";
+import type { Clock, Timers } from "../clock.js";
 import { NotFoundError, PreconditionFailedError, RateLimitedError, ValidationError } from "../errors.js";
+import type { Metrics } from "../metrics/metrics.js";
 import type { AnalysisQueue } from "../queue/analysis-queue.js";
 import type { StatusEvent } from "../queue/status-event.js";
 import type { HubEvent, StatusHub } from "../queue/status-hub.js";
+import { NO_WORKER_HINT, type WorkerRegistry } from "../queue/worker-registry.js";
 import { type StandingsService, standingsValuesOf } from "../standings/standings-service.js";
 import { AnalysisLookups } from "./analysis-lookups.js";
 import {
@@ -29,6 +31,12 @@ export interface AnalysisServiceDependencies {
   readonly freshCooldownSeconds: number;
   /** Where a verdict stands among all listeners; without it, results carry `standings: null`. */
   readonly standings?: StandingsService | undefined;
+  /** Live workers, for the hint on a pending analysis that nobody will pick up. */
+  readonly workers?: WorkerRegistry | undefined;
+  /** Counts open watch streams. */
+  readonly metrics?: Metrics | undefined;
+  /** How often a watch of a pending analysis re-checks for live workers (and the timers to wait on). */
+  readonly hintRecheck?: { readonly intervalMs: number; readonly timers: Timers } | undefined;
 }
 
 /** A status to send to a watcher, with its event id (the row version) for resuming. */
@@ -50,6 +58,9 @@ export class AnalysisService {
   readonly #freshCooldownSeconds: number;
   readonly #lookups: AnalysisLookups;
   readonly #standings: StandingsService | undefined;
+  readonly #workers: WorkerRegistry | undefined;
+  readonly #hintRecheck: AnalysisServiceDependencies["hintRecheck"];
+  readonly #metrics: Metrics | undefined;
 
   constructor(dependencies: AnalysisServiceDependencies) {
     this.#db = dependencies.db;
@@ -60,6 +71,9 @@ export class AnalysisService {
     this.#publicUrl = dependencies.publicUrl;
     this.#freshCooldownSeconds = dependencies.freshCooldownSeconds;
     this.#standings = dependencies.standings;
+    this.#workers = dependencies.workers;
+    this.#hintRecheck = dependencies.hintRecheck;
+    this.#metrics = dependencies.metrics;
   }
 
   /**
@@ -73,6 +87,13 @@ export class AnalysisService {
   async begin(
     userId: string,
     options: { fresh?: boolean | undefined; tone?: Tone | undefined } = {},
+  ): Promise<AnalysisStatus> {
+    return this.#withHint(await this.#begin(userId, options));
+  }
+
+  async #begin(
+    userId: string,
+    options: { fresh?: boolean | undefined; tone?: Tone | undefined },
   ): Promise<AnalysisStatus> {
     const active = await this.#lookups.active(userId);
     if (active) return toAnalysisStatus(active);
@@ -90,7 +111,13 @@ export class AnalysisService {
   async status(userId: string, analysisId?: string): Promise<AnalysisStatus> {
     const row = await this.#lookups.status(userId, analysisId);
     if (!row) throw notFound(analysisId);
-    return toAnalysisStatus(row);
+    return this.#withHint(toAnalysisStatus(row));
+  }
+
+  /** A pending analysis with no live worker to take it says so, instead of sitting at 0 % forever. */
+  async #withHint<Status extends AnalysisStatus>(status: Status): Promise<Status> {
+    if (status.status !== "pending" || !this.#workers) return status;
+    return (await this.#workers.liveCount()) === 0 ? { ...status, hint: NO_WORKER_HINT } : status;
   }
 
   /**
@@ -162,35 +189,62 @@ export class AnalysisService {
       pending.push(event);
       notify?.();
     });
+    const closeStream = this.#metrics?.watchOpened();
     const aborted = new Promise<void>((resolve) => {
       if (options.signal?.aborted) resolve();
       options.signal?.addEventListener("abort", () => resolve(), { once: true });
     });
     try {
       let lastVersion = Number(options.lastEventId ?? 0) || 0;
+      let lastHint: string | null = null;
       let current: StatusEvent | (AnalysisStatus & { version: number }) = await this.#read(target.id);
       while (true) {
-        if (current.version > lastVersion) {
+        const withHint = await this.#withHint(current);
+        if (current.version > lastVersion || withHint.hint !== lastHint) {
           lastVersion = current.version;
-          yield { id: String(current.version), status: stripVersion(current) };
+          lastHint = withHint.hint;
+          yield { id: String(current.version), status: stripVersion(withHint) };
         }
         if (TERMINAL_STATUSES.includes(current.status)) return;
-        while (pending.length === 0) {
-          if (options.signal?.aborted) return;
-          await Promise.race([new Promise<void>((resolve) => (notify = resolve)), aborted]);
-          notify = undefined;
+        // While pending, wake now and then to notice workers coming or going (the hint), not only rows.
+        const recheck = current.status === "pending" ? this.#recheckTimer(options.signal) : undefined;
+        try {
+          while (pending.length === 0) {
+            if (options.signal?.aborted) return;
+            const woken = await Promise.race([
+              new Promise<"event">((resolve) => (notify = () => resolve("event"))),
+              aborted.then(() => "aborted" as const),
+              ...(recheck ? [recheck.elapsed] : []),
+            ]);
+            notify = undefined;
+            if (woken === "recheck") break;
+          }
+        } finally {
+          recheck?.cancel();
         }
-        const event = pending.shift() as HubEvent;
-        current = event === "resync" ? await this.#read(target.id) : event;
+        const event = pending.shift();
+        if (event !== undefined) current = event === "resync" ? await this.#read(target.id) : event;
       }
     } finally {
       unsubscribe();
+      closeStream?.();
     }
   }
 
   async #resultOf(row: Analysis): Promise<AnalysisResult> {
     const standings = this.#standings ? await this.#standings.of(row.userId, standingsValuesOf(row)) : null;
     return toAnalysisResult(row, this.#publicUrl, standings);
+  }
+
+  #recheckTimer(signal: AbortSignal | undefined) {
+    if (!this.#hintRecheck || !this.#workers) return undefined;
+    const cancelled = new AbortController();
+    const both = signal ? AbortSignal.any([signal, cancelled.signal]) : cancelled.signal;
+    const elapsed = this.#hintRecheck.timers.sleep(this.#hintRecheck.intervalMs, both).then(
+      () => "recheck" as const,
+      () => new Promise<never>(() => {}), // cancelled: never wins the race
+    );
+    return { elapsed, cancel: () => cancelled.abort() };
   }
 
   async #enforceFreshCooldown(userId: string): Promise<void> {

@@ -7,6 +7,7 @@ import {
   SpotifyUserNotRegisteredError,
   UpstreamError,
 } from "../errors.js";
+import type { Metrics, PipelineStep } from "../metrics/metrics.js";
 import type { AnalysisQueue, ClaimedTask } from "../queue/analysis-queue.js";
 import type { Collector } from "./collector.js";
 import type { Persister } from "./persister.js";
@@ -33,6 +34,9 @@ export interface CoordinatorDependencies {
   readonly clock: Clock;
   /** Waits between tries of a write the database could not take. */
   readonly timers: Timers;
+  readonly metrics?: Metrics | undefined;
+  /** Whether an LLM judge is configured: a rules verdict is then a fallback. */
+  readonly llmConfigured?: boolean | undefined;
 }
 
 class LeaseLostError extends Error {
@@ -53,24 +57,46 @@ export class Coordinator {
   }
 
   async run(task: ClaimedTask, signal: AbortSignal = new AbortController().signal): Promise<TaskOutcome> {
-    const { queue, tokens, collector, profiler, judge, persister, logger } = this.#deps;
+    const { queue, tokens, collector, profiler, judge, persister, logger, metrics, clock } = this.#deps;
     const advance = async (stage: keyof typeof STAGE_PROGRESS) => {
       if (signal.aborted) throw signal.reason;
       if (!(await queue.advance(task, stage, STAGE_PROGRESS[stage]))) throw new LeaseLostError();
     };
+    const timed = async <Result>(step: PipelineStep, work: () => Promise<Result> | Result) => {
+      const startedAt = clock.now().getTime();
+      try {
+        return await work();
+      } finally {
+        metrics?.stepFinished(step, clock.now().getTime() - startedAt);
+      }
+    };
     try {
       await advance("collecting");
-      const data = await collector.collect(
-        (options) =>
-          tokens.accessToken(task.userId, options?.staleToken ? { staleToken: options.staleToken } : {}),
-        signal,
+      const data = await timed("collecting", () =>
+        collector.collect(
+          (options) =>
+            timed("token", () =>
+              tokens.accessToken(task.userId, options?.staleToken ? { staleToken: options.staleToken } : {}),
+            ),
+          signal,
+        ),
       );
       await advance("profiling");
-      const profile = profiler.profile(data);
+      const profile = await timed("profiling", () => profiler.profile(data));
       await advance("judging");
-      const verdict = await judge.judge(profile, { displayName: task.displayName, tone: task.tone, signal });
+      const verdict = await timed("judging", () =>
+        judge.judge(profile, { displayName: task.displayName, tone: task.tone, signal }),
+      );
+      metrics?.judged(
+        verdict.judge === "llm"
+          ? "llm"
+          : this.#deps.llmConfigured && profile.enoughData
+            ? "fallback"
+            : "rules",
+      );
       await advance("saving");
-      if (!(await persister.save(task, profile, verdict))) throw new LeaseLostError();
+      const saved = await timed("saving", () => persister.save(task, profile, verdict));
+      if (!saved) throw new LeaseLostError();
       return "completed";
     } catch (error) {
       return this.#handleFailure(task, error, signal, logger);

@@ -1,5 +1,5 @@
-import { type Database, loginCodes, oauthStates } from "@unwrapped/db";
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { type Database, oauthStates } from "@unwrapped/db";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Logger } from "pino";
 import { addSeconds, type Clock } from "../clock.js";
 import { randomToken } from "../crypto/random-token.js";
@@ -112,16 +112,5 @@ export class SignInService {
       if (error instanceof AppError) return fail("spotify_refused");
       return fail("server_error");
     }
-  }
-
-  /** Deletes expired or used states and login codes; called now and then, never on a request's path. */
-  async purgeExpired(): Promise<void> {
-    const now = this.#deps.clock.now();
-    await this.#deps.db
-      .delete(oauthStates)
-      .where(or(lt(oauthStates.expiresAt, now), lt(oauthStates.consumedAt, now)));
-    await this.#deps.db
-      .delete(loginCodes)
-      .where(or(lt(loginCodes.expiresAt, now), lt(loginCodes.consumedAt, now)));
   }
 }

@@ -1,5 +1,6 @@
 import { type Clock, systemClock, systemTimers, type Timers } from "../clock.js";
 import { SpotifyQuotaExceededError, UpstreamError } from "../errors.js";
+import type { RequestBudget } from "../spotify/spotify-budget.js";
 import { isQuotaExceeded } from "../spotify/web-api-errors.js";
 
 export interface RetryPolicy {
@@ -59,7 +60,19 @@ export interface RequestOptions {
   readonly description: string;
   readonly policy?: RetryPolicy | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** A budget shared with other processes: asked before every attempt, told of every 429. */
+  readonly budget?: RequestBudget | undefined;
+  /** Told how each attempt ended (metrics). */
+  readonly observe?: ((outcome: RequestOutcome) => void) | undefined;
 }
+
+export type RequestOutcome =
+  | "ok"
+  | "client_error"
+  | "rate_limited"
+  | "quota_exceeded"
+  | "server_error"
+  | "network_error";
 
 /**
  * fetch with a timeout per attempt, retries with full-jitter backoff on network errors and 5xx, and
@@ -77,13 +90,19 @@ export async function fetchWithRetry(
   let lastError: UpstreamError | undefined;
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     if (attempt > 1 && lastError) {
+      // A budget waits out a Retry-After itself (the pause it was told of), for every process at once.
       const wait =
-        lastError.status === 429 && lastError.retryAfterMs !== undefined ? lastError.retryAfterMs : undefined;
+        lastError.status === 429 && lastError.retryAfterMs !== undefined
+          ? options.budget
+            ? 0
+            : lastError.retryAfterMs
+          : undefined;
       await dependencies.timers.sleep(
         wait ?? backoffDelay(attempt - 1, policy, dependencies.random),
         options.signal,
       );
     }
+    await options.budget?.acquire(options.signal, policy.maxRetryAfterMs);
     const timeout = dependencies.timers.timeout(policy.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let response: Response;
@@ -91,6 +110,7 @@ export async function fetchWithRetry(
       response = await dependencies.fetch(url, { ...init, signal });
     } catch (cause) {
       if (options.signal?.aborted) throw cause;
+      options.observe?.("network_error");
       const timedOut = timeout.aborted;
       lastError = new UpstreamError(
         timedOut
@@ -104,8 +124,12 @@ export async function fetchWithRetry(
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), dependencies.clock.now());
       // A used-up quota lasts far longer than a rate limit: not waited out here.
       if (isQuotaExceeded(429, await response.text().catch(() => ""))) {
+        options.observe?.("quota_exceeded");
         throw new SpotifyQuotaExceededError(undefined, retryAfterMs === undefined ? {} : { retryAfterMs });
       }
+      options.observe?.("rate_limited");
+      // Spotify limits the app as a whole: every process holds off, not only this request.
+      if (retryAfterMs !== undefined) await options.budget?.pause(retryAfterMs);
       lastError = new UpstreamError(`${options.description} is rate limited by Spotify`, {
         retryable: true,
         status: 429,
@@ -115,6 +139,7 @@ export async function fetchWithRetry(
       continue;
     }
     if (response.status >= 500) {
+      options.observe?.("server_error");
       await response.body?.cancel();
       lastError = new UpstreamError(`${options.description} failed with HTTP ${response.status}`, {
         retryable: true,
@@ -122,6 +147,7 @@ export async function fetchWithRetry(
       });
       continue;
     }
+    options.observe?.(response.ok ? "ok" : "client_error");
     return response;
   }
   throw lastError ?? new UpstreamError(`${options.description} failed`, { retryable: true });

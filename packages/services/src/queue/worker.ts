@@ -4,8 +4,10 @@ import type { DatabaseHandle, Unlisten } from "@unwrapped/db";
 import type { Logger } from "pino";
 import type { TaskOutcome } from "../analysis/coordinator.js";
 import type { Clock, Timers } from "../clock.js";
+import type { Metrics } from "../metrics/metrics.js";
 import type { AnalysisQueue, ClaimedTask } from "./analysis-queue.js";
 import { QUEUE_CHANNEL } from "./channels.js";
+import type { WorkerRegistry } from "./worker-registry.js";
 
 export interface WorkerSettings {
   readonly concurrency: number;
@@ -43,6 +45,8 @@ export class Worker {
   readonly #settings: WorkerSettings;
   readonly #clock: Clock;
   readonly #timers: Timers;
+  readonly #registry: WorkerRegistry | undefined;
+  readonly #metrics: Metrics | undefined;
   readonly #running = new Map<string, Running>();
   #stopping = false;
   #loop: Promise<void> | undefined;
@@ -67,6 +71,9 @@ export class Worker {
     settings: WorkerSettings;
     clock: Clock;
     timers: Timers;
+    /** Where the worker announces itself (worker_heartbeats); none in tests that do not need it. */
+    registry?: WorkerRegistry | undefined;
+    metrics?: Metrics | undefined;
     id?: string | undefined;
   }) {
     this.#queue = dependencies.queue;
@@ -76,6 +83,8 @@ export class Worker {
     this.#settings = dependencies.settings;
     this.#clock = dependencies.clock;
     this.#timers = dependencies.timers;
+    this.#registry = dependencies.registry;
+    this.#metrics = dependencies.metrics;
     this.id = dependencies.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
@@ -90,6 +99,7 @@ export class Worker {
 
   async start(): Promise<void> {
     if (this.#loop) return;
+    await this.#registry?.announce({ id: this.id, concurrency: this.#settings.concurrency });
     this.#unlisten = await this.#database.listen(QUEUE_CHANNEL, () => this.#wake(), {
       onSubscribed: () => this.#wake(), // after a reconnect, look for work that was queued meanwhile
     });
@@ -116,6 +126,9 @@ export class Worker {
     this.#stopped.abort();
     await this.#heartbeat;
     await this.#unlisten?.().catch(() => {});
+    await this.#registry?.remove(this.id).catch((error: unknown) => {
+      this.#logger.warn({ err: error }, "could not remove this worker's heartbeat; it expires on its own");
+    });
     this.#logger.info({ workerId: this.id, outcomes: this.#outcomes }, "worker stopped");
   }
 
@@ -180,6 +193,7 @@ export class Worker {
       .then((outcome) => {
         this.#outcomes[outcome]++;
         const durationMs = this.#clock.now().getTime() - startedAt;
+        this.#metrics?.analysisFinished(outcome, durationMs);
         this.#logger.info(
           { analysisId: task.id, attempt: task.attempts, outcome, durationMs },
           "analysis finished",
@@ -192,7 +206,10 @@ export class Worker {
     this.#running.set(task.id, { task, controller, done });
   }
 
-  /** Renews the leases of running tasks every third of the lease, until the worker stops. */
+  /**
+   * Renews the leases of running tasks and this worker's heartbeat row every third of the lease, until
+   * the worker stops.
+   */
   async #beatUntilStopped(): Promise<void> {
     const interval = Math.max(250, Math.floor((this.#settings.leaseSeconds * 1000) / 3));
     for (;;) {
@@ -206,6 +223,9 @@ export class Worker {
   }
 
   async #beat(): Promise<void> {
+    await this.#registry
+      ?.beat({ id: this.id, concurrency: this.#settings.concurrency, running: this.#running.size })
+      .catch((error: unknown) => this.#logger.warn({ err: error }, "worker heartbeat failed"));
     await Promise.all(
       [...this.#running.values()].map(async (running) => {
         try {

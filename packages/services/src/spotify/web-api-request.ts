@@ -1,6 +1,13 @@
 import type { z } from "zod";
 import { SpotifyUserNotRegisteredError, UpstreamError } from "../errors.js";
-import { fetchWithRetry, type HttpDependencies, type RetryPolicy, readJson } from "../http/retry.js";
+import {
+  fetchWithRetry,
+  type HttpDependencies,
+  type RequestOutcome,
+  type RetryPolicy,
+  readJson,
+} from "../http/retry.js";
+import type { RequestBudget } from "./spotify-budget.js";
 import { isUserNotRegistered } from "./web-api-errors.js";
 
 export interface WebApiRequest<Schema extends z.ZodType> {
@@ -13,6 +20,9 @@ export interface WebApiRequest<Schema extends z.ZodType> {
   readonly http: HttpDependencies;
   readonly policy?: RetryPolicy | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** The deployment's shared Spotify budget (pauses after a 429, SPOTIFY_MAX_RPS). */
+  readonly budget?: RequestBudget | undefined;
+  readonly observe?: ((outcome: RequestOutcome) => void) | undefined;
 }
 
 /**
@@ -32,6 +42,8 @@ export async function getWebApi<Schema extends z.ZodType>(
       description,
       policy: request.policy,
       signal: request.signal,
+      budget: request.budget,
+      observe: request.observe,
     },
     request.http,
   );

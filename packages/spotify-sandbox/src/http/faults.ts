@@ -31,6 +31,15 @@ interface RateLimitWindow {
   readonly quota: boolean;
 }
 
+/** A rolling-window limit over every client's requests together, as Spotify limits an app as a whole. */
+interface RateLimit {
+  readonly maxRequests: number;
+  readonly windowMs: number;
+  readonly target: FaultTarget;
+  /** Start times of the requests admitted within the window, oldest first. */
+  admitted: number[];
+}
+
 /** Cut off mid-object: any JSON parser rejects it, as with a truncated upstream response. */
 const MALFORMED_BODY = '{"error":null,"items":[{"id":"';
 
@@ -58,6 +67,7 @@ export class FaultInjector {
   readonly #now: () => number;
   #counted: CountedFault[] = [];
   #windows: RateLimitWindow[] = [];
+  #rateLimit: RateLimit | undefined;
 
   constructor(now: () => number) {
     this.#now = now;
@@ -98,9 +108,21 @@ export class FaultInjector {
     this.#queue({ kind: "malformed" }, count, target);
   }
 
+  /**
+   * Admits at most `maxRequests` matching requests per rolling `windowMs`, counted across all clients;
+   * the rest answer 429 with Retry-After = seconds until the oldest admitted request leaves the window.
+   */
+  limitRate(maxRequests: number, windowMs: number, target: FaultTarget): void {
+    if (!Number.isInteger(maxRequests) || maxRequests < 1)
+      throw new RangeError("maxRequests must be at least 1");
+    if (!Number.isFinite(windowMs) || windowMs <= 0) throw new RangeError("windowMs must be above 0");
+    this.#rateLimit = { maxRequests, windowMs, target, admitted: [] };
+  }
+
   clear(): void {
     this.#counted = [];
     this.#windows = [];
+    this.#rateLimit = undefined;
   }
 
   /** The fault the current request in `area` gets, if any; counted faults are used up by this call. */
@@ -112,11 +134,26 @@ export class FaultInjector {
       const retryAfterSeconds = Math.max(1, Math.ceil((window.untilMs - now) / 1000));
       return { kind: "rate-limit", retryAfterSeconds, quota: window.quota };
     }
+    const limited = this.#overRate(area, now);
+    if (limited) return limited;
     const counted = this.#counted.find((candidate) => matches(candidate.target, area));
     if (!counted) return undefined;
     counted.remaining--;
     if (counted.remaining === 0) this.#counted = this.#counted.filter((candidate) => candidate !== counted);
     return counted.fault;
+  }
+
+  #overRate(area: SandboxArea, now: number): InjectedFault | undefined {
+    const limit = this.#rateLimit;
+    if (!limit || !matches(limit.target, area)) return undefined;
+    limit.admitted = limit.admitted.filter((at) => at > now - limit.windowMs);
+    const oldest = limit.admitted[0];
+    if (limit.admitted.length >= limit.maxRequests && oldest !== undefined) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((oldest + limit.windowMs - now) / 1000));
+      return { kind: "rate-limit", retryAfterSeconds, quota: false };
+    }
+    limit.admitted.push(now);
+    return undefined;
   }
 
   #queue(fault: InjectedFault, count: number, target: FaultTarget): void {

@@ -510,6 +510,38 @@ describe("quota", () => {
   });
 });
 
+describe("app-wide rate limit", () => {
+  it("limitRate counts every client's requests in a rolling window and answers 429 past the rate", async () => {
+    let now = NOW;
+    const limited = await startSandbox({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, now: () => now });
+    try {
+      const first = (await signIn(limited, "metalhead")).access_token;
+      const second = (await signIn(limited, "seed:2")).access_token;
+      limited.controls.limitRate(3, { windowSeconds: 2 });
+      const statuses = [];
+      for (const token of [first, second, first]) {
+        statuses.push((await getApi(limited, "/v1/me", token)).status);
+        now += 500; // requests at 0, 0.5 s and 1 s
+      }
+      const refused = await getApi(limited, "/v1/me", second);
+      expect(statuses).toEqual([200, 200, 200]);
+      expect(refused.status).toBe(429);
+      // The first request leaves the 2-second window at 2 s; it is now 1.5 s.
+      expect(refused.response.headers.get("retry-after")).toBe("1");
+      expect(refused.body).toEqual({ error: { status: 429, message: "API rate limit exceeded" } });
+      now = NOW + 2_000;
+      expect((await getApi(limited, "/v1/me", second)).status).toBe(200);
+      expect((await getApi(limited, "/v1/me", first)).status).toBe(429);
+      // The accounts service is not limited by an "api" limit; reset() lifts it.
+      expect((await signIn(limited, "seed:3")).access_token).toEqual(expect.any(String));
+      limited.controls.reset();
+      expect((await getApi(limited, "/v1/me", first)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe("mounted under a prefix", () => {
   it("builds paging links from the mount path, as in demo mode", async () => {
     const mounted = createSandbox({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, now: () => NOW });
