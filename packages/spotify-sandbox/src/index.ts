@@ -12,3 +12,8 @@ export {
   type RefreshTokenRotation,
   type SandboxOptions,
 } from "./settings.js";
+export {
+  type ListeningSnapshot,
+  listeningSnapshot,
+  NAMED_PERSONA_IDS,
+} from "./catalog/listening-snapshot.js";
