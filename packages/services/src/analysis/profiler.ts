@@ -1,3 +1,4 @@
+import { FAMILY_COUNT, genreFamilyOf } from "./rules-judge/genre-families.js";
 import {
   type DecadeShare,
   type GenreShare,
@@ -170,12 +171,22 @@ export class Profiler {
   }
 
   /**
-   * genreDiversity: normalised Shannon entropy of the genre shares p_i over all k genres,
-   * H = −Σ p_i·ln p_i, diversity = H / ln k for k > 1 and 0 for a single genre. Null without genres.
+   * genreDiversity: how many genre families the listening spreads over, as the Shannon entropy of the
+   * family shares q_f (each genre's weight goes to its family, genreFamilyOf) normalised by the number of
+   * families K (FAMILY_COUNT): diversity = −Σ q_f·ln q_f / ln K. 0 when every genre is in one family
+   * (however many sub-genres), 1 when the listening is spread evenly over every family; 0.28 for an even
+   * split over two families, 0.56 over four. Null without genres. Over genres rather than families
+   * nearly every listener scored 0.84–0.97, since sub-genres multiply within a family.
    */
   genreDiversity(genreWeights: ReadonlyMap<string, number>): number | null {
-    const shares = genreShares(genreWeights).map((entry) => entry.share);
-    return shares.length === 0 ? null : round(normalisedEntropy(shares));
+    const shares = genreShares(genreWeights);
+    if (shares.length === 0) return null;
+    const families = new Map<string, number>();
+    for (const { genre, share } of shares) {
+      const family = genreFamilyOf(genre);
+      families.set(family, (families.get(family) ?? 0) + share);
+    }
+    return round(entropyOver([...families.values()], FAMILY_COUNT));
   }
 
   /**
@@ -278,6 +289,13 @@ export function releaseYear(releaseDate: string | null): number | null {
   if (!match?.[1]) return null;
   const year = Number(match[1]);
   return year >= 1000 ? year : null;
+}
+
+/** −Σ p·ln p / ln categories: the entropy of shares summing to 1 over a fixed number of categories. */
+export function entropyOver(shares: readonly number[], categories: number): number {
+  const positive = shares.filter((share) => share > 0);
+  if (positive.length <= 1 || categories <= 1) return 0;
+  return Math.min(1, -positive.reduce((sum, share) => sum + share * Math.log(share), 0) / Math.log(categories));
 }
 
 /** H / ln k of a distribution given as shares summing to 1; 0 for a single category. */

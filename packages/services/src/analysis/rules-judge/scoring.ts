@@ -4,16 +4,20 @@ import { familyEntry, GENRE_FAMILIES, type GenreFamily, genreFamilyOf } from "./
 
 /**
  * The rules judge's numbers: pure functions from a profile to its scores and to the signals its traits
- * and its copy read. No text here.
+ * and its copy read. No text here. docs/verdicts.md explains the formulas and why they are stretched.
  *
- * Scores, rounded to 3 decimals:
- * - mainstream = weightedPopularity / 100 (averagePopularity / 100 when only that exists); without any
- *   popularity, the share-weighted mean of the top genres' family priors (Σ share·prior / Σ share); with
+ * Scores, rounded to 3 decimals (the judge leaves both null when the profile has too little listening):
+ * - mainstream = σ((popularity − 45) / 10), popularity the weightedPopularity (averagePopularity when only
+ *   that exists) and σ the logistic function: popularity 25 → 0.12, 45 → 0.5, 65 → 0.88. Popularity
+ *   bunches between 20 and 70, so a plain popularity / 100 left the ends of the scale unused. Without
+ *   any popularity (development mode), the share-weighted mean of the top genres' family priors; with
  *   neither, the neutral 0.5.
- * - criticalAcclaim = 0.35·diversity + 0.30·(1 − mainstream) + 0.20·decadeSpread + 0.15·loyalty, where
- *   diversity = genreDiversity, decadeSpread = normalised entropy of the decade shares (0 for one
- *   decade), loyalty = artistLoyalty, each 0.5 when unavailable: critics reward range, curiosity beyond
- *   the charts, a sense of history and knowing what you love.
+ * - criticalAcclaim = σ((raw − ACCLAIM_CENTRE) / ACCLAIM_SCALE), raw = 0.40·familyAcclaim +
+ *   0.25·(1 − mainstream) + 0.20·genreDiversity + 0.15·decadeSpread, where familyAcclaim is the
+ *   share-weighted mean of the genres' family acclaim priors (how critics regard jazz, pop …) and
+ *   decadeSpread the normalised entropy of the decade shares (0 for one decade), each input 0.5 when
+ *   unavailable: critics reward acclaimed genres, distance from the charts, range across families and
+ *   a sense of history. The stretch spreads raw values, which sit between 0.3 and 0.7, over [0, 1].
  */
 
 /** The neutral score given when a verdict has nothing to go on. */
@@ -48,6 +52,13 @@ export function signalsOf(profile: TasteProfile): TasteSignals {
   };
 }
 
+/** The raw acclaim that maps to 0.5, and how steeply the logistic stretch rises around it. */
+export const ACCLAIM_CENTRE = 0.5;
+export const ACCLAIM_SCALE = 0.07;
+/** The popularity that maps to a mainstream score of 0.5, and the stretch around it. */
+export const MAINSTREAM_CENTRE = 45;
+export const MAINSTREAM_SCALE = 10;
+
 export function scoresOf(profile: TasteProfile): Scores {
   const mainstream = mainstreamScore(profile);
   return { mainstream, criticalAcclaim: criticalAcclaimScore(profile, mainstream) };
@@ -56,21 +67,30 @@ export function scoresOf(profile: TasteProfile): Scores {
 export function mainstreamScore(profile: TasteProfile): number {
   const popularity = profile.weightedPopularity ?? profile.averagePopularity;
   return round3(
-    popularity !== null ? clamp01(popularity / 100) : (genreMainstream(profile.topGenres) ?? NEUTRAL_SCORE),
+    popularity !== null
+      ? logistic((popularity - MAINSTREAM_CENTRE) / MAINSTREAM_SCALE)
+      : (genreMean(profile.topGenres, "mainstream") ?? NEUTRAL_SCORE),
+  );
+}
+
+/** The acclaim before its stretch, 0..1. */
+export function rawAcclaim(profile: TasteProfile, mainstream: number): number {
+  const decadeSpread =
+    profile.decades === null ? null : normalisedEntropy(profile.decades.map((d) => d.share));
+  return (
+    0.4 * (genreMean(profile.topGenres, "acclaim") ?? NEUTRAL_SCORE) +
+    0.25 * (1 - mainstream) +
+    0.2 * (profile.genreDiversity ?? NEUTRAL_SCORE) +
+    0.15 * (decadeSpread ?? NEUTRAL_SCORE)
   );
 }
 
 export function criticalAcclaimScore(profile: TasteProfile, mainstream: number): number {
-  const decadeSpread =
-    profile.decades === null ? null : normalisedEntropy(profile.decades.map((d) => d.share));
-  return round3(
-    clamp01(
-      0.35 * (profile.genreDiversity ?? NEUTRAL_SCORE) +
-        0.3 * (1 - mainstream) +
-        0.2 * (decadeSpread ?? NEUTRAL_SCORE) +
-        0.15 * (profile.artistLoyalty ?? NEUTRAL_SCORE),
-    ),
-  );
+  return round3(logistic((rawAcclaim(profile, mainstream) - ACCLAIM_CENTRE) / ACCLAIM_SCALE));
+}
+
+function logistic(value: number): number {
+  return 1 / (1 + Math.exp(-value));
 }
 
 /** Share of tracks released before 1990, null without decades. */
@@ -108,21 +128,15 @@ export function dominantFamily(topGenres: readonly GenreShare[] | null): {
   return { family: best, share: listed > 0 ? bestShare / listed : null };
 }
 
-/** Σ share·prior / Σ share over the top genres, null without genres. */
-function genreMainstream(topGenres: readonly GenreShare[] | null): number | null {
+/** Σ share·prior / Σ share over the top genres, with the families' `mainstream` or `acclaim` prior; null without genres. */
+function genreMean(topGenres: readonly GenreShare[] | null, prior: "mainstream" | "acclaim"): number | null {
   if (topGenres === null) return null;
   const total = topGenres.reduce((sum, entry) => sum + entry.share, 0);
   if (total <= 0) return null;
   return (
-    topGenres.reduce(
-      (sum, entry) => sum + entry.share * familyEntry(genreFamilyOf(entry.genre)).mainstream,
-      0,
-    ) / total
+    topGenres.reduce((sum, entry) => sum + entry.share * familyEntry(genreFamilyOf(entry.genre))[prior], 0) /
+    total
   );
-}
-
-function clamp01(value: number): number {
-  return Math.min(1, Math.max(0, value));
 }
 
 function round3(value: number): number {
