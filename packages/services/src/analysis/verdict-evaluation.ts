@@ -7,8 +7,8 @@ import type { Tone } from "./views.js";
  * How varied and well spread a judge's verdicts are over many listeners: the library behind
  * `pnpm eval:verdicts` and the suite test that asserts its targets on a fixed set of listeners.
  *
- * - Repeated phrases: every run of 6 consecutive words (lower-cased, punctuation dropped) of a verdict's
- *   description, counted once per verdict; runs that contain a number or a word of a name (the
+ * - Repeated phrases: every run of 6 consecutive words within a sentence (lower-cased, punctuation
+ *   dropped) of a verdict's description, counted once per verdict; runs that contain a number or a word of a name (the
  *   listener's display name, artist, track or genre names) are left out, since those are the listener's
  *   own facts, not the judge's stock phrases. A phrase's share is the share of verdicts containing it.
  * - Labels: the share of listeners holding each label.
@@ -79,12 +79,14 @@ export function wordsOf(text: string): string[] {
 
 /** The description's distinct 6-word phrases, leaving out those with a number or a name's word. */
 export function phrasesOf(description: string, nameWords: ReadonlySet<string>): Set<string> {
-  const words = wordsOf(description);
   const phrases = new Set<string>();
-  for (let start = 0; start + PHRASE_WORDS <= words.length; start++) {
-    const run = words.slice(start, start + PHRASE_WORDS);
-    if (run.some((word) => /\d/.test(word) || nameWords.has(word))) continue;
-    phrases.add(run.join(" "));
+  for (const sentence of description.split(/[.!?:;]+(?:\s|$)/)) {
+    const words = wordsOf(sentence);
+    for (let start = 0; start + PHRASE_WORDS <= words.length; start++) {
+      const run = words.slice(start, start + PHRASE_WORDS);
+      if (run.some((word) => /\d/.test(word) || nameWords.has(word))) continue;
+      phrases.add(run.join(" "));
+    }
   }
   return phrases;
 }

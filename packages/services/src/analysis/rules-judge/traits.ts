@@ -46,7 +46,7 @@ export const TRAITS = [
   rule("chartChasing", "CHART-CHASING", "MAXIMALIST", { input: "mainstream", atLeast: 0.7 }),
   rule("unfiltered", "UNFILTERED", "PROVOCATEUR", { input: "explicitShare", atLeast: 0.5 }),
   rule("restless", "RESTLESS", "NOMAD", { input: "artistLoyalty", atMost: 0.2 }),
-  rule("omnivorous", "OMNIVOROUS", "WANDERER", { input: "genreDiversity", atLeast: 0.85 }, noDominantFamily),
+  rule("omnivorous", "OMNIVOROUS", "WANDERER", { input: "genreDiversity", atLeast: 0.45 }, noDominantFamily),
 ] as const;
 
 function rule<const Name extends string>(
