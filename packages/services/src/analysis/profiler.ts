@@ -1,6 +1,7 @@
-import { FAMILY_COUNT, genreFamilyOf } from "./rules-judge/genre-families.js";
+import { FAMILY_COUNT, FAMILY_NAMES, genreFamilyOf } from "./rules-judge/genre-families.js";
 import {
   type DecadeShare,
+  type FamilyShare,
   type GenreShare,
   METRICS,
   type MetricName,
@@ -62,6 +63,7 @@ export class Profiler {
     const weightedPopularity = this.weightedPopularity(artistLists, trackLists);
     const metrics: Pick<TasteProfile, MetricName> = {
       topGenres: this.topGenres(genreWeights),
+      genreFamilies: this.genreFamilies(genreWeights),
       averagePopularity,
       weightedPopularity,
       obscurity: this.obscurity(weightedPopularity, averagePopularity),
@@ -179,14 +181,23 @@ export class Profiler {
    * nearly every listener scored 0.84–0.97, since sub-genres multiply within a family.
    */
   genreDiversity(genreWeights: ReadonlyMap<string, number>): number | null {
-    const shares = genreShares(genreWeights);
-    if (shares.length === 0) return null;
-    const families = new Map<string, number>();
-    for (const { genre, share } of shares) {
-      const family = genreFamilyOf(genre);
-      families.set(family, (families.get(family) ?? 0) + share);
-    }
-    return round(entropyOver([...families.values()], FAMILY_COUNT));
+    const families = familyShares(genreWeights);
+    if (families.length === 0) return null;
+    return round(
+      entropyOver(
+        families.map((entry) => entry.share),
+        FAMILY_COUNT,
+      ),
+    );
+  }
+
+  /**
+   * genreFamilies: each genre's share goes to its family (genreFamilyOf); every family with a share,
+   * largest first, ties in the families' matching order. Null without genres.
+   */
+  genreFamilies(genreWeights: ReadonlyMap<string, number>): FamilyShare[] | null {
+    const families = familyShares(genreWeights);
+    return families.length === 0 ? null : families.map(({ family, share }) => ({ family, share: round(share) }));
   }
 
   /**
@@ -325,6 +336,19 @@ function genreShares(genreWeights: ReadonlyMap<string, number>): { genre: string
       const shareDifference = b.share - a.share;
       return Math.abs(shareDifference) > SCORE_TOLERANCE ? shareDifference : compareText(a.genre, b.genre);
     });
+}
+
+/** Unrounded shares of every genre family with a share, largest first, ties in matching order. */
+function familyShares(genreWeights: ReadonlyMap<string, number>): FamilyShare[] {
+  const totals = new Map<FamilyShare["family"], number>();
+  for (const { genre, share } of genreShares(genreWeights)) {
+    const family = genreFamilyOf(genre);
+    totals.set(family, (totals.get(family) ?? 0) + share);
+  }
+  return FAMILY_NAMES.flatMap((family) => {
+    const share = totals.get(family);
+    return share === undefined ? [] : [{ family, share }];
+  }).sort((a, b) => (Math.abs(b.share - a.share) > SCORE_TOLERANCE ? b.share - a.share : 0));
 }
 
 /** Keeps the first occurrence of every id, in order. */

@@ -130,8 +130,14 @@ export const GENRE_FAMILIES = [
   { family: "POP", keywords: ["pop"], mainstream: 0.85, acclaim: 0.2, noun: "pop" },
 ] as const;
 
-/** Every family a genre can belong to: the matched ones and ECLECTIC (the denominator of genre diversity). */
-export const FAMILY_COUNT = GENRE_FAMILIES.length + 1;
+/** Every family a genre can belong to, in matching order: the matched ones, then ECLECTIC. */
+export const FAMILY_NAMES: readonly [MatchedFamily | "ECLECTIC", ...(MatchedFamily | "ECLECTIC")[]] = [
+  GENRE_FAMILIES[0].family,
+  ...GENRE_FAMILIES.slice(1).map((entry) => entry.family),
+  "ECLECTIC",
+];
+/** How many families a genre can belong to (the denominator of genre diversity). */
+export const FAMILY_COUNT = FAMILY_NAMES.length;
 
 type MatchedFamily = (typeof GENRE_FAMILIES)[number]["family"];
 /** ECLECTIC: genres that match no family; GENRE-FLUID: Spotify sent no genres at all. */

@@ -43,7 +43,7 @@ export interface TasteSignals {
 }
 
 export function signalsOf(profile: TasteProfile): TasteSignals {
-  const { family, share: familyShare } = dominantFamily(profile.topGenres);
+  const { family, share: familyShare } = largestFamily(profile);
   return {
     family,
     familyShare,
@@ -98,6 +98,16 @@ export function vintageShareOf(profile: TasteProfile): number | null {
   return profile.decades === null
     ? null
     : profile.decades.filter((entry) => entry.decade < 1990).reduce((sum, entry) => sum + entry.share, 0);
+}
+
+/**
+ * The listener's largest genre family and its share of all genre weight: the first of
+ * profile.genreFamilies. Profiles stored before genreFamilies existed fall back to the top genres.
+ */
+export function largestFamily(profile: TasteProfile): { family: GenreFamily; share: number | null } {
+  const [largest] = profile.genreFamilies ?? [];
+  if (largest) return { family: largest.family, share: largest.share };
+  return dominantFamily(profile.topGenres);
 }
 
 /**
