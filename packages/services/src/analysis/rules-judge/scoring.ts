@@ -10,8 +10,8 @@ import { familyEntry, GENRE_FAMILIES, type GenreFamily, genreFamilyOf } from "./
  * - mainstream = σ((popularity − 45) / 10), popularity the weightedPopularity (averagePopularity when only
  *   that exists) and σ the logistic function: popularity 25 → 0.12, 45 → 0.5, 65 → 0.88. Popularity
  *   bunches between 20 and 70, so a plain popularity / 100 left the ends of the scale unused. Without
- *   any popularity (development mode), the share-weighted mean of the top genres' family priors; with
- *   neither, the neutral 0.5.
+ *   any popularity (development mode), the popularity is 100 × the share-weighted mean of the top
+ *   genres' family priors, stretched the same way; with neither, the neutral 0.5.
  * - criticalAcclaim = σ((raw − ACCLAIM_CENTRE) / ACCLAIM_SCALE), raw = 0.40·familyAcclaim +
  *   0.25·(1 − mainstream) + 0.20·genreDiversity + 0.15·decadeSpread, where familyAcclaim is the
  *   share-weighted mean of the genres' family acclaim priors (how critics regard jazz, pop …) and
@@ -65,11 +65,10 @@ export function scoresOf(profile: TasteProfile): Scores {
 }
 
 export function mainstreamScore(profile: TasteProfile): number {
-  const popularity = profile.weightedPopularity ?? profile.averagePopularity;
+  const popularity =
+    profile.weightedPopularity ?? profile.averagePopularity ?? priorPopularity(profile.topGenres);
   return round3(
-    popularity !== null
-      ? logistic((popularity - MAINSTREAM_CENTRE) / MAINSTREAM_SCALE)
-      : (genreMean(profile.topGenres, "mainstream") ?? NEUTRAL_SCORE),
+    popularity === null ? NEUTRAL_SCORE : logistic((popularity - MAINSTREAM_CENTRE) / MAINSTREAM_SCALE),
   );
 }
 
@@ -87,6 +86,12 @@ export function rawAcclaim(profile: TasteProfile, mainstream: number): number {
 
 export function criticalAcclaimScore(profile: TasteProfile, mainstream: number): number {
   return round3(logistic((rawAcclaim(profile, mainstream) - ACCLAIM_CENTRE) / ACCLAIM_SCALE));
+}
+
+/** The popularity the genres' families suggest (100 × the share-weighted mean prior); null without genres. */
+function priorPopularity(topGenres: readonly GenreShare[] | null): number | null {
+  const prior = genreMean(topGenres, "mainstream");
+  return prior === null ? null : prior * 100;
 }
 
 function logistic(value: number): number {
