@@ -17,6 +17,8 @@ import { Share, TasteProfile } from "./taste-profile.js";
 
 /** The voice of a verdict: gentle, balanced (the default) or savage. */
 export const Tone = z.enum(verdictTone.enumValues);
+/** Every tone, gentlest first. */
+export const TONES = Tone.options;
 export type Tone = z.infer<typeof Tone>;
 export const DEFAULT_TONE: Tone = "balanced";
 
