@@ -85,6 +85,7 @@ export const statusColumns = {
   createdAt: analyses.createdAt,
   startedAt: analyses.startedAt,
   completedAt: analyses.completedAt,
+  draft: analyses.draft,
 };
 
 export type AnalysisStatusRow = Pick<Analysis, keyof typeof statusColumns>;
@@ -103,7 +104,7 @@ export function toAnalysisStatus(row: AnalysisStatusRow): AnalysisStatus {
     startedAt: row.startedAt,
     completedAt: row.completedAt,
     hint: null,
-    draft: null,
+    draft: row.draft,
   };
 }
 
