@@ -9,6 +9,7 @@ import {
 } from "../errors.js";
 import type { AnalysisQueue, ClaimedTask } from "../queue/analysis-queue.js";
 import type { Collector } from "./collector.js";
+import { DraftPublisher } from "./draft-publisher.js";
 import type { Persister } from "./persister.js";
 import type { Profiler } from "./profiler.js";
 import type { TokenService } from "./token-service.js";
@@ -68,7 +69,11 @@ export class Coordinator {
       await advance("profiling");
       const profile = profiler.profile(data);
       await advance("judging");
-      const verdict = await judge.judge(profile, { displayName: task.displayName, tone: task.tone, signal });
+      // The growing draft of an LLM verdict goes to watchers; it must be written before the next stage.
+      const drafts = new DraftPublisher((draft) => queue.publishDraft(task, draft), this.#deps.clock);
+      const verdict = await judge
+        .judge(profile, { displayName: task.displayName, tone: task.tone, signal, onDraft: drafts.offer })
+        .finally(() => drafts.settled());
       await advance("saving");
       if (!(await persister.save(task, profile, verdict))) throw new LeaseLostError();
       return "completed";

@@ -39,6 +39,8 @@ export interface LlmStubReply {
   readonly cutAfterChunks?: number;
   /** Streamed answers: after `chunks` chunks, the rest waits until `until` settles. */
   readonly holdAfter?: { readonly chunks: number; readonly until: Promise<unknown> };
+  /** Streamed answers: chunk `index` (0-based) is sent once the promise this returns settles. */
+  readonly beforeChunk?: (index: number) => Promise<unknown>;
   /** Answer with one JSON body even when the request asks for a stream (servers that do not stream). */
   readonly ignoreStream?: boolean;
   /** Streamed answers: called with each chunk's content as it is sent. */
@@ -233,6 +235,7 @@ async function stream(response: ServerResponse, reply: LlmStubReply, model: stri
       return;
     }
     if (reply.holdAfter && index === reply.holdAfter.chunks) await reply.holdAfter.until.catch(() => {});
+    await reply.beforeChunk?.(index).catch(() => {});
     if (response.destroyed) return;
     response.write(event({ content: piece }));
     reply.onChunk?.(piece, index);
