@@ -6,7 +6,14 @@
  * (packages/services/test/analysis/verdict-evaluation.test.ts).
  */
 import { parseArgs } from "node:util";
-import { evaluateVerdicts, formatEvaluation, judgeListeners, missedTargets, RulesJudge, Tone } from "@unwrapped/services/evaluation";
+import {
+  evaluateVerdicts,
+  formatEvaluation,
+  judgeListeners,
+  missedTargets,
+  RulesJudge,
+  Tone,
+} from "@unwrapped/services/evaluation";
 import { evaluationPersonaIds, sandboxListener } from "@unwrapped/services/testing";
 
 const { values } = parseArgs({

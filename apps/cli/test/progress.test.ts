@@ -2,7 +2,11 @@ import type { AnalysisStatus } from "@unwrapped/client";
 import { describe, expect, it } from "vitest";
 import { ProgressDisplay, progressLine } from "../src/progress.js";
 
-function status(stage: AnalysisStatus["stage"], progress: number, draft: string | null = null): AnalysisStatus {
+function status(
+  stage: AnalysisStatus["stage"],
+  progress: number,
+  draft: string | null = null,
+): AnalysisStatus {
   return {
     analysisId: "6a1f7d2e-1d7e-4c5e-9a57-1b9e0c3f4a11",
     status: stage === "done" ? "completed" : "processing",

@@ -1,3 +1,8 @@
+export {
+  type ListeningSnapshot,
+  listeningSnapshot,
+  NAMED_PERSONA_IDS,
+} from "./catalog/listening-snapshot.js";
 export type { PersonaSummary } from "./catalog/personas.js";
 export {
   DEVELOPMENT_MODE_USER_LIMIT,
@@ -12,8 +17,3 @@ export {
   type RefreshTokenRotation,
   type SandboxOptions,
 } from "./settings.js";
-export {
-  type ListeningSnapshot,
-  listeningSnapshot,
-  NAMED_PERSONA_IDS,
-} from "./catalog/listening-snapshot.js";

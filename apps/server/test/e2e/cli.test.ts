@@ -69,16 +69,17 @@ describe("the unwrapped CLI as a subprocess", () => {
   });
 
   it("fails in one clear line before login, on a dead server, and on an unknown command; helps", async () => {
-    const [whoami, analyze, unreachable, unknown, unknownFlag, help, analyzeHelp, badTone] = await Promise.all([
-      cli("whoami"),
-      cli("analyze", "--json"),
-      cli("login", "--server", "http://127.0.0.1:1", "--persona", "metalhead"),
-      cli("frobnicate"),
-      cli("history", "--all"),
-      cli("--help"),
-      cli("analyze", "--help"),
-      cli("analyze", "--tone", "shouty"),
-    ]);
+    const [whoami, analyze, unreachable, unknown, unknownFlag, help, analyzeHelp, badTone] =
+      await Promise.all([
+        cli("whoami"),
+        cli("analyze", "--json"),
+        cli("login", "--server", "http://127.0.0.1:1", "--persona", "metalhead"),
+        cli("frobnicate"),
+        cli("history", "--all"),
+        cli("--help"),
+        cli("analyze", "--help"),
+        cli("analyze", "--tone", "shouty"),
+      ]);
     for (const run of [whoami, analyze]) {
       expect(run).toMatchObject({
         code: 1,

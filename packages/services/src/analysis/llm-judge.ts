@@ -248,16 +248,16 @@ export function descriptionSoFar(content: string): string | null {
       draft += character;
       continue;
     }
-    const escape = text[index + 1];
-    if (escape === undefined) break;
-    if (escape === "u") {
+    const escaped = text[index + 1];
+    if (escaped === undefined) break;
+    if (escaped === "u") {
       const hex = text.slice(index + 2, index + 6);
       if (!/^[0-9a-fA-F]{4}$/.test(hex)) break;
       draft += String.fromCharCode(Number.parseInt(hex, 16));
       index += 5;
       continue;
     }
-    draft += ESCAPES[escape] ?? escape;
+    draft += ESCAPES[escaped] ?? escaped;
     index += 1;
   }
   return draft;

@@ -66,7 +66,8 @@ export function promptFor(profile: TasteProfile, context: JudgeContext): ChatMes
     topGenres:
       profile.topGenres?.map((entry) => ({ genre: entry.genre, percent: percent(entry.share) })) ?? null,
     genreFamilies:
-      profile.genreFamilies?.map((entry) => ({ family: entry.family, percent: percent(entry.share) })) ?? null,
+      profile.genreFamilies?.map((entry) => ({ family: entry.family, percent: percent(entry.share) })) ??
+      null,
     averagePopularityOutOf100: profile.averagePopularity,
     weightedPopularityOutOf100: profile.weightedPopularity,
     obscurity0to1: profile.obscurity,

@@ -197,7 +197,9 @@ export class Profiler {
    */
   genreFamilies(genreWeights: ReadonlyMap<string, number>): FamilyShare[] | null {
     const families = familyShares(genreWeights);
-    return families.length === 0 ? null : families.map(({ family, share }) => ({ family, share: round(share) }));
+    return families.length === 0
+      ? null
+      : families.map(({ family, share }) => ({ family, share: round(share) }));
   }
 
   /**
@@ -306,7 +308,10 @@ export function releaseYear(releaseDate: string | null): number | null {
 export function entropyOver(shares: readonly number[], categories: number): number {
   const positive = shares.filter((share) => share > 0);
   if (positive.length <= 1 || categories <= 1) return 0;
-  return Math.min(1, -positive.reduce((sum, share) => sum + share * Math.log(share), 0) / Math.log(categories));
+  return Math.min(
+    1,
+    -positive.reduce((sum, share) => sum + share * Math.log(share), 0) / Math.log(categories),
+  );
 }
 
 /** H / ln k of a distribution given as shares summing to 1; 0 for a single category. */

@@ -228,9 +228,13 @@ export function formatEvaluation(evaluation: VerdictEvaluation, topLabels = 15):
     spread("mainstream", evaluation.mainstream),
     "",
     "Quadrants (split at 0.5):",
-    ...Object.entries(evaluation.quadrants).map(([quadrant, count]) => `  ${String(count).padStart(4)}  ${quadrant}`),
+    ...Object.entries(evaluation.quadrants).map(
+      ([quadrant, count]) => `  ${String(count).padStart(4)}  ${quadrant}`,
+    ),
     "",
-    missed.length === 0 ? "Targets: all met." : `Targets missed:\n${missed.map((line) => `  - ${line}`).join("\n")}`,
+    missed.length === 0
+      ? "Targets: all met."
+      : `Targets missed:\n${missed.map((line) => `  - ${line}`).join("\n")}`,
   ].join("\n");
 }
 

@@ -65,7 +65,10 @@ describe("LlmJudge", () => {
   it("asks for a stream and hands over the description as it grows, in order", async () => {
     llm.enqueue({ ...llmReplies.verdict(), chunks: 12 });
     const drafts: string[] = [];
-    const verdict = await judgeWith().judge(indieProfile, { ...context, onDraft: (draft) => drafts.push(draft) });
+    const verdict = await judgeWith().judge(indieProfile, {
+      ...context,
+      onDraft: (draft) => drafts.push(draft),
+    });
     expect(llm.requests[0]?.body?.stream).toBe(true);
     expect(drafts.length).toBeGreaterThan(3);
     for (const [index, draft] of drafts.entries()) {
@@ -88,7 +91,10 @@ describe("LlmJudge", () => {
   it("falls back to the rules judge, without retrying, when the stream is cut mid-way", async () => {
     llm.enqueue({ ...llmReplies.verdict(), chunks: 10, cutAfterChunks: 4 });
     const drafts: string[] = [];
-    const verdict = await judgeWith().judge(indieProfile, { ...context, onDraft: (draft) => drafts.push(draft) });
+    const verdict = await judgeWith().judge(indieProfile, {
+      ...context,
+      onDraft: (draft) => drafts.push(draft),
+    });
     expect(verdict).toEqual(await rulesVerdict());
     expect(llm.requests).toHaveLength(1);
     expect(warn).toHaveBeenCalledTimes(1);

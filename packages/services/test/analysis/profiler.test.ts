@@ -178,10 +178,19 @@ describe("Profiler", () => {
   });
 
   it("scores many sub-genres of one family as zero diversity, and an even spread over families high", () => {
-    const subGenres = ["death metal", "thrash metal", "doom metal", "black metal", "power metal", "metalcore"];
+    const subGenres = [
+      "death metal",
+      "thrash metal",
+      "doom metal",
+      "black metal",
+      "power metal",
+      "metalcore",
+    ];
     const oneFamily = profiler.profile(
       listening({
-        topArtists: { short_term: subGenres.map((genre, index) => artist(`m${index}`, `M${index}`, [genre], 10)) },
+        topArtists: {
+          short_term: subGenres.map((genre, index) => artist(`m${index}`, `M${index}`, [genre], 10)),
+        },
       }),
     );
     expect(oneFamily.genreDiversity).toBe(0);
@@ -199,9 +208,14 @@ describe("Profiler", () => {
     );
     // Six families, nearly evenly: close to ln 6 / ln 12 = 0.721.
     expect(eclectic.genreDiversity).toBeGreaterThan(0.68);
-    expect(eclectic.genreFamilies?.map((entry) => entry.family).sort()).toEqual(
-      ["CLASSICAL", "ELECTRONIC", "FOLK", "JAZZ", "LATIN", "METAL"],
-    );
+    expect(eclectic.genreFamilies?.map((entry) => entry.family).sort()).toEqual([
+      "CLASSICAL",
+      "ELECTRONIC",
+      "FOLK",
+      "JAZZ",
+      "LATIN",
+      "METAL",
+    ]);
   });
 
   it("reads the year of every release-date precision and skips invalid dates", () => {

@@ -49,7 +49,10 @@ describe("verdict evaluation", () => {
       verdict("one two three four five six. one two three four five six.", "A B"),
       verdict("one two three four five six seven.", "A B"),
       verdict("something else entirely, said once here.", "C D"),
-      { ...verdict("too little", "E F"), verdict: { label: "E F", description: "", criticalAcclaim: null, mainstream: null, judge: "rules" } },
+      {
+        ...verdict("too little", "E F"),
+        verdict: { label: "E F", description: "", criticalAcclaim: null, mainstream: null, judge: "rules" },
+      },
     ]);
     expect(evaluation.phrases[0]).toEqual({ phrase: "one two three four five six", share: 0.5 });
     expect(evaluation.labels[0]).toEqual({ label: "A B", count: 2, share: 0.5 });

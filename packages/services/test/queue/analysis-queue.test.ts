@@ -70,24 +70,27 @@ describe("AnalysisQueue.enqueue", () => {
 });
 
 describe("AnalysisQueue.publishDraft", () => {
-  dbTest("stores the draft under the lease, bounded, and every other transition clears it", async ({ db }) => {
-    const { queue } = queueFor(db);
-    const user = await createUser(db);
-    await queue.enqueue(user.id);
-    const [task] = (await queue.claim("worker-1", 1)) as [ClaimedTask];
-    expect(await queue.publishDraft(task, "Your taste is")).toBe(true);
-    expect(await row(db, task.id)).toMatchObject({ draft: "Your taste is", stage: "queued" });
-    await queue.publishDraft(task, "x".repeat(DRAFT_MAX_BYTES + 10));
-    const bounded = (await row(db, task.id)).draft ?? "";
-    expect(bounded.startsWith("…")).toBe(true);
-    expect(Buffer.byteLength(bounded, "utf8")).toBeLessThanOrEqual(DRAFT_MAX_BYTES);
-    await queue.advance(task, "saving", 0.9);
-    expect((await row(db, task.id)).draft).toBeNull();
-    expect(await queue.publishDraft({ ...task, leaseToken: crypto.randomUUID() }, "stolen")).toBe(false);
-    await queue.complete(task, { ...verdict, promptVersion: "v-test" });
-    expect(await row(db, task.id)).toMatchObject({ draft: null, promptVersion: "v-test" });
-    expect(await queue.publishDraft(task, "too late")).toBe(false);
-  });
+  dbTest(
+    "stores the draft under the lease, bounded, and every other transition clears it",
+    async ({ db }) => {
+      const { queue } = queueFor(db);
+      const user = await createUser(db);
+      await queue.enqueue(user.id);
+      const [task] = (await queue.claim("worker-1", 1)) as [ClaimedTask];
+      expect(await queue.publishDraft(task, "Your taste is")).toBe(true);
+      expect(await row(db, task.id)).toMatchObject({ draft: "Your taste is", stage: "queued" });
+      await queue.publishDraft(task, "x".repeat(DRAFT_MAX_BYTES + 10));
+      const bounded = (await row(db, task.id)).draft ?? "";
+      expect(bounded.startsWith("…")).toBe(true);
+      expect(Buffer.byteLength(bounded, "utf8")).toBeLessThanOrEqual(DRAFT_MAX_BYTES);
+      await queue.advance(task, "saving", 0.9);
+      expect((await row(db, task.id)).draft).toBeNull();
+      expect(await queue.publishDraft({ ...task, leaseToken: crypto.randomUUID() }, "stolen")).toBe(false);
+      await queue.complete(task, { ...verdict, promptVersion: "v-test" });
+      expect(await row(db, task.id)).toMatchObject({ draft: null, promptVersion: "v-test" });
+      expect(await queue.publishDraft(task, "too late")).toBe(false);
+    },
+  );
 });
 
 describe("AnalysisQueue leases", () => {

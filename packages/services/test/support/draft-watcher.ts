@@ -17,12 +17,14 @@ const database = await createDatabase({
 });
 const hub = new StatusHub(database, silentLogger);
 const finished = new Promise<void>((resolve) => {
-  void hub.subscribe(analysisId, (event) => {
-    if (event === "resync") return;
-    const { status, stage, draft, version } = event;
-    process.stdout.write(`${JSON.stringify({ status, stage, draft, version })}\n`);
-    if (status === "completed" || status === "failed") resolve();
-  }).then(() => process.stdout.write(`${JSON.stringify({ ready: true })}\n`));
+  void hub
+    .subscribe(analysisId, (event) => {
+      if (event === "resync") return;
+      const { status, stage, draft, version } = event;
+      process.stdout.write(`${JSON.stringify({ status, stage, draft, version })}\n`);
+      if (status === "completed" || status === "failed") resolve();
+    })
+    .then(() => process.stdout.write(`${JSON.stringify({ ready: true })}\n`));
 });
 await finished;
 await hub.close();

@@ -183,7 +183,12 @@ export async function startLlmStub(): Promise<LlmStub> {
       });
       if (response.destroyed) return;
     }
-    if (body?.stream === true && !reply.ignoreStream && reply.rawBody === undefined && (reply.status ?? 200) === 200) {
+    if (
+      body?.stream === true &&
+      !reply.ignoreStream &&
+      reply.rawBody === undefined &&
+      (reply.status ?? 200) === 200
+    ) {
       await stream(response, reply, body.model);
       return;
     }
@@ -214,7 +219,11 @@ export async function startLlmStub(): Promise<LlmStub> {
 }
 
 /** The content as OpenAI streams it: role first, then content deltas, a finish reason, [DONE]. */
-async function stream(response: ServerResponse, reply: LlmStubReply, model: string | undefined): Promise<void> {
+async function stream(
+  response: ServerResponse,
+  reply: LlmStubReply,
+  model: string | undefined,
+): Promise<void> {
   const content = contentOf(reply.content);
   const count = Math.max(1, reply.chunks ?? 8);
   const size = Math.ceil(content.length / count);

@@ -7,8 +7,8 @@ import {
   trackObject,
 } from "../http/spotify-objects.js";
 import { TIME_RANGES, type TimeRange, TOP_LIST_SIZE } from "./generator.js";
-import { recentPlays } from "./listening-history.js";
 import { ListenerDirectory } from "./listeners.js";
+import { recentPlays } from "./listening-history.js";
 import { NAMED_PERSONAS } from "./personas.js";
 
 /** What the Web API would answer a listener's seven reads with, as Spotify's wire objects. */
@@ -36,8 +36,14 @@ export function listeningSnapshot(
 ): ListeningSnapshot | undefined {
   const listener = directory.find(personaId);
   if (!listener) return undefined;
-  const wire = { apiBaseUrl: "http://sandbox.invalid/api", developmentMode: options.developmentMode ?? false };
-  const byRange = <Item, Wire>(lists: Readonly<Record<TimeRange, readonly Item[]>>, toWire: (item: Item) => Wire) =>
+  const wire = {
+    apiBaseUrl: "http://sandbox.invalid/api",
+    developmentMode: options.developmentMode ?? false,
+  };
+  const byRange = <Item, Wire>(
+    lists: Readonly<Record<TimeRange, readonly Item[]>>,
+    toWire: (item: Item) => Wire,
+  ) =>
     Object.fromEntries(
       TIME_RANGES.map((range) => [range, lists[range].slice(0, TOP_LIST_SIZE).map(toWire)]),
     ) as Record<TimeRange, Wire[]>;

@@ -364,7 +364,9 @@ function timeParagraph(reading: Reading): string {
   }
   const explicit = profile.explicitShare;
   if (explicit !== null && has(reading, "unfiltered")) {
-    sentences.push(`${percent(explicit)} of your tracks carry an explicit tag; your headphones have heard things.`);
+    sentences.push(
+      `${percent(explicit)} of your tracks carry an explicit tag; your headphones have heard things.`,
+    );
   } else if (explicit === 0) {
     sentences.push(
       reading.family === "METAL" || reading.family === "ROCK"
@@ -400,7 +402,11 @@ function closing(reading: Reading): string {
     `Put it on the record: ${label}, ${acclaim}/100 with the critics and ${mainstream}/100 with the charts.`,
     `Our ruling is ${label}, scoring ${acclaim}/100 for acclaim and ${mainstream}/100 for mainstream.`,
   ]);
-  const signOff = choose(reading, "sign-off", TONE_VOICE[reading.tone].signOffs[reading.traits[0]?.trait ?? "none"]);
+  const signOff = choose(
+    reading,
+    "sign-off",
+    TONE_VOICE[reading.tone].signOffs[reading.traits[0]?.trait ?? "none"],
+  );
   const missing =
     profile.missingSources.length > 0
       ? ` A few of Spotify's answers never arrived (${profile.missingSources.length} of ${SOURCES.length} sources), so this verdict is built on the rest.`

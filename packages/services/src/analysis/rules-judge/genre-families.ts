@@ -108,7 +108,17 @@ export const GENRE_FAMILIES = [
   },
   {
     family: "SOUL",
-    keywords: ["r&b", "soul", "funk", "motown", "disco", "gospel", "doo-wop", "quiet storm", "urban contemporary"],
+    keywords: [
+      "r&b",
+      "soul",
+      "funk",
+      "motown",
+      "disco",
+      "gospel",
+      "doo-wop",
+      "quiet storm",
+      "urban contemporary",
+    ],
     mainstream: 0.55,
     acclaim: 0.7,
     noun: "soul and R&B",
@@ -143,7 +153,12 @@ type MatchedFamily = (typeof GENRE_FAMILIES)[number]["family"];
 /** ECLECTIC: genres that match no family; GENRE-FLUID: Spotify sent no genres at all. */
 export type GenreFamily = MatchedFamily | "ECLECTIC" | "GENRE-FLUID";
 
-const UNMATCHED_FAMILY = { family: "ECLECTIC", mainstream: 0.4, acclaim: 0.6, noun: "genre-defying" } as const;
+const UNMATCHED_FAMILY = {
+  family: "ECLECTIC",
+  mainstream: 0.4,
+  acclaim: 0.6,
+  noun: "genre-defying",
+} as const;
 
 export function genreFamilyOf(genre: string): MatchedFamily | "ECLECTIC" {
   const normalised = genre.toLowerCase();

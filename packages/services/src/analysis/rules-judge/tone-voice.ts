@@ -25,14 +25,35 @@ const named =
 
 const balanced: ToneVoice = {
   greetings: [
-    named((n) => `${n}, we have been through your listening history, and we have thoughts.`, "We have been through your listening history, and we have thoughts."),
-    named((n) => `Right then, ${n}: your listening history is in, and it says a lot.`, "Right then: your listening history is in, and it says a lot."),
-    named((n) => `Pull up a chair, ${n}, because your listening history has been read in full.`, "Pull up a chair, because your listening history has been read in full."),
-    named((n) => `Good news, ${n}: your music taste has been examined, and it has a personality.`, "Good news: your music taste has been examined, and it has a personality."),
+    named(
+      (n) => `${n}, we have been through your listening history, and we have thoughts.`,
+      "We have been through your listening history, and we have thoughts.",
+    ),
+    named(
+      (n) => `Right then, ${n}: your listening history is in, and it says a lot.`,
+      "Right then: your listening history is in, and it says a lot.",
+    ),
+    named(
+      (n) => `Pull up a chair, ${n}, because your listening history has been read in full.`,
+      "Pull up a chair, because your listening history has been read in full.",
+    ),
+    named(
+      (n) => `Good news, ${n}: your music taste has been examined, and it has a personality.`,
+      "Good news: your music taste has been examined, and it has a personality.",
+    ),
     named((n) => `${n}, the results are in.`, "The results are in."),
-    named((n) => `Hello, ${n}. We listened so you would not have to explain.`, "Hello. We listened so you would not have to explain."),
-    named((n) => `Brace yourself, ${n}: your headphones have been talking.`, "Brace yourself: your headphones have been talking."),
-    named((n) => `${n}, your Spotify history has given evidence.`, "Your Spotify history has given evidence."),
+    named(
+      (n) => `Hello, ${n}. We listened so you would not have to explain.`,
+      "Hello. We listened so you would not have to explain.",
+    ),
+    named(
+      (n) => `Brace yourself, ${n}: your headphones have been talking.`,
+      "Brace yourself: your headphones have been talking.",
+    ),
+    named(
+      (n) => `${n}, your Spotify history has given evidence.`,
+      "Your Spotify history has given evidence.",
+    ),
     named((n) => `Here we go, ${n}.`, "Here we go."),
     named((n) => `Dear ${n}, we have studied the tapes.`, "Dear listener, we have studied the tapes."),
   ],
@@ -85,23 +106,44 @@ const balanced: ToneVoice = {
       "Loyal to the end, and why not.",
     ],
     nostalgic: ["Keep the needle on the record; the present will wait.", "Keep the old records spinning."],
-    underground: ["Keep digging, and tell us about the next band before everyone else ruins them.", "Keep your ear to the underground."],
+    underground: [
+      "Keep digging, and tell us about the next band before everyone else ruins them.",
+      "Keep your ear to the underground.",
+    ],
     chartChasing: ["Stay on top of the charts; somebody has to keep them honest.", "Keep riding the charts."],
-    unfiltered: ["Keep it loud, keep it uncensored, and check the volume before the meeting.", "Stay unfiltered."],
+    unfiltered: [
+      "Keep it loud, keep it uncensored, and check the volume before the meeting.",
+      "Stay unfiltered.",
+    ],
     restless: ["Keep moving; your next obsession is probably already on its way.", "Enjoy the next crush."],
-    omnivorous: ["Keep wandering; the map of music looks better with your footprints on it.", "Keep exploring."],
+    omnivorous: [
+      "Keep wandering; the map of music looks better with your footprints on it.",
+      "Keep exploring.",
+    ],
     none: ["Keep pressing play; your taste is in good hands, namely yours.", "Carry on listening."],
   },
 };
 
 const gentle: ToneVoice = {
   greetings: [
-    named((n) => `Hi ${n}, we have spent some lovely time with your listening history.`, "Hi there, we have spent some lovely time with your listening history."),
+    named(
+      (n) => `Hi ${n}, we have spent some lovely time with your listening history.`,
+      "Hi there, we have spent some lovely time with your listening history.",
+    ),
     named((n) => `${n}, thank you for letting us listen along.`, "Thank you for letting us listen along."),
-    named((n) => `What a pleasure, ${n}: your listening history has a warm heart.`, "What a pleasure: your listening history has a warm heart."),
-    named((n) => `${n}, your music taste has been read with care.`, "Your music taste has been read with care."),
+    named(
+      (n) => `What a pleasure, ${n}: your listening history has a warm heart.`,
+      "What a pleasure: your listening history has a warm heart.",
+    ),
+    named(
+      (n) => `${n}, your music taste has been read with care.`,
+      "Your music taste has been read with care.",
+    ),
     named((n) => `Welcome, ${n}. Your playlists are a delight.`, "Welcome. Your playlists are a delight."),
-    named((n) => `${n}, here is what your music says, kindly put.`, "Here is what your music says, kindly put."),
+    named(
+      (n) => `${n}, here is what your music says, kindly put.`,
+      "Here is what your music says, kindly put.",
+    ),
     named((n) => `Lovely to meet you, ${n}.`, "Lovely to meet you."),
     named((n) => `${n}, your ears have excellent company.`, "Your ears have excellent company."),
     named((n) => `Settle in, ${n}: this one is all good news.`, "Settle in: this one is all good news."),
@@ -167,15 +209,28 @@ const gentle: ToneVoice = {
 
 const savage: ToneVoice = {
   greetings: [
-    named((n) => `${n}, we read your listening history so you would not have to, and frankly we needed a lie-down.`, "We read your listening history so you would not have to, and frankly we needed a lie-down."),
+    named(
+      (n) =>
+        `${n}, we read your listening history so you would not have to, and frankly we needed a lie-down.`,
+      "We read your listening history so you would not have to, and frankly we needed a lie-down.",
+    ),
     named((n) => `Oh, ${n}. Oh dear.`, "Oh dear. Oh dear, oh dear."),
-    named((n) => `${n}, your playlists have been read aloud to a panel, and the panel has left.`, "Your playlists have been read aloud to a panel, and the panel has left."),
+    named(
+      (n) => `${n}, your playlists have been read aloud to a panel, and the panel has left.`,
+      "Your playlists have been read aloud to a panel, and the panel has left.",
+    ),
     named((n) => `Sit down, ${n}. This will sting.`, "Sit down. This will sting."),
-    named((n) => `${n}, we have seen your listening history. We cannot unsee it.`, "We have seen your listening history. We cannot unsee it."),
+    named(
+      (n) => `${n}, we have seen your listening history. We cannot unsee it.`,
+      "We have seen your listening history. We cannot unsee it.",
+    ),
     named((n) => `No mercy today, ${n}.`, "No mercy today."),
     named((n) => `${n}, your headphones filed a complaint.`, "Your headphones filed a complaint."),
     named((n) => `Right, ${n}, gloves off.`, "Right, gloves off."),
-    named((n) => `${n}, the algorithm asked us to stage an intervention.`, "The algorithm asked us to stage an intervention."),
+    named(
+      (n) => `${n}, the algorithm asked us to stage an intervention.`,
+      "The algorithm asked us to stage an intervention.",
+    ),
     named((n) => `Buckle up, ${n}: honesty hour.`, "Buckle up: honesty hour."),
   ],
   wideRange: [
@@ -227,8 +282,14 @@ const savage: ToneVoice = {
       "Predictable, but consistent.",
     ],
     nostalgic: ["The present would love to hear from you.", "Join us in this century when you are ready."],
-    underground: ["Tell your three favourite bands we said hello.", "Enjoy the obscurity; nobody will take it from you."],
-    chartChasing: ["The charts will tell you what to like next.", "Wait for the next chart to feel something."],
+    underground: [
+      "Tell your three favourite bands we said hello.",
+      "Enjoy the obscurity; nobody will take it from you.",
+    ],
+    chartChasing: [
+      "The charts will tell you what to like next.",
+      "Wait for the next chart to feel something.",
+    ],
     unfiltered: ["Your neighbours would like a word.", "Mind the parental advisory."],
     restless: ["Commitment issues, but make it music.", "Your next obsession will last a week."],
     omnivorous: ["Pick a lane, any lane.", "Someday you may settle on a favourite."],

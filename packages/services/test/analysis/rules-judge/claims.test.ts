@@ -52,7 +52,9 @@ function quotablePercents(profile: TasteProfile): Set<number> {
     ...(profile.decades ?? []).map((entry) => entry.share),
     profile.artistLoyalty,
     profile.explicitShare,
-    (profile.decades ?? []).filter((entry) => entry.decade < 1990).reduce((sum, entry) => sum + entry.share, 0),
+    (profile.decades ?? [])
+      .filter((entry) => entry.decade < 1990)
+      .reduce((sum, entry) => sum + entry.share, 0),
   ];
   return new Set(shares.flatMap((share) => (share === null ? [] : [Math.round(share * 100)])));
 }

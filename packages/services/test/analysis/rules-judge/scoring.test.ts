@@ -55,8 +55,18 @@ describe("scoring", () => {
   });
 
   it("rates a jazz listener far above a chart-pop one for acclaim", () => {
-    const jazz = { ...blank, topGenres: [{ genre: "bebop", share: 1 }], genreDiversity: 0, weightedPopularity: 30 };
-    const pop = { ...blank, topGenres: [{ genre: "dance pop", share: 1 }], genreDiversity: 0, weightedPopularity: 85 };
+    const jazz = {
+      ...blank,
+      topGenres: [{ genre: "bebop", share: 1 }],
+      genreDiversity: 0,
+      weightedPopularity: 30,
+    };
+    const pop = {
+      ...blank,
+      topGenres: [{ genre: "dance pop", share: 1 }],
+      genreDiversity: 0,
+      weightedPopularity: 85,
+    };
     expect(scoresOf(jazz).criticalAcclaim).toBeGreaterThan(0.8);
     expect(scoresOf(pop).criticalAcclaim).toBeLessThan(0.2);
   });
