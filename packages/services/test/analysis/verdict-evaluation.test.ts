@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Profiler } from "../../src/analysis/profiler.js";
 import { RulesJudge } from "../../src/analysis/rules-judge/rules-judge.js";
 import {
   evaluateVerdicts,
@@ -62,4 +63,5 @@ describe("verdict evaluation", () => {
   });
 });
 
-const sandboxProfileStub = {} as JudgedListener["profile"];
+/** Any profile: the evaluation reads only the verdicts and the name words. */
+const sandboxProfileStub = new Profiler().profile(sandboxListener("seed:1").data);
