@@ -190,12 +190,14 @@ function genreParagraph(reading: Reading): string {
         : "";
   const share = percent(first.share);
   const sentences = [
-    choose(reading, "top-genre", [
-      `${share} of your rotation is ${first.genre}${runnersUp}.`,
-      `${first.genre} leads your genres at ${share}${runnersUp}.`,
-      `Your top genre is ${first.genre}, at ${share}${runnersUp}.`,
-      `By genre, ${first.genre} comes first with ${share}${runnersUp}.`,
-    ]),
+    upperFirst(
+      choose(reading, "top-genre", [
+        `${share} of your rotation is ${first.genre}${runnersUp}.`,
+        `${first.genre} leads your genres at ${share}${runnersUp}.`,
+        `Your top genre is ${first.genre}, at ${share}${runnersUp}.`,
+        `By genre, ${first.genre} comes first with ${share}${runnersUp}.`,
+      ]),
+    ),
   ];
   const diversity = profile.genreDiversity;
   const noun = familyEntry(reading.family).noun;
@@ -412,6 +414,11 @@ function closing(reading: Reading): string {
       ? ` A few of Spotify's answers never arrived (${profile.missingSources.length} of ${SOURCES.length} sources), so this verdict is built on the rest.`
       : "";
   return `${scores} ${name ? `${name}, ${lowerFirst(signOff)}` : signOff}${missing}`;
+}
+
+/** Genre names are lower case; a sentence that starts with one starts with a capital. */
+function upperFirst(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 function lowerFirst(text: string): string {

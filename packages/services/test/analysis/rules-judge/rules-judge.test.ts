@@ -156,7 +156,7 @@ describe("RulesJudge", () => {
       const topGenre = profile.topGenres?.[0];
       expect(description, name).toContain(profile.topArtists[0]?.name ?? "missing top artist");
       if (topGenre) {
-        expect(description, name).toContain(topGenre.genre);
+        expect(description.toLowerCase(), name).toContain(topGenre.genre.toLowerCase());
         expect(description, name).toContain(`${Math.round(topGenre.share * 100)}%`);
       }
     }
