@@ -15,13 +15,16 @@ export function plainProgressLine(status: AnalysisStatus): string {
 
 /**
  * Shows an analysis moving: on a terminal one bar redrawn in place (carriage return, then erase to the
- * end of the line); elsewhere a plain line per change of stage or progress; or nothing at all.
+ * end of the line), and while an AI judge writes the verdict its draft growing word by word below the
+ * bar; elsewhere a plain line per change of stage or progress (no drafts); or nothing at all.
  */
 export class ProgressDisplay {
   readonly #stream: OutputStream;
   readonly #mode: "bar" | "lines" | "off";
   #lastLine = "";
   #lastHint: string | null = null;
+  /** The draft printed so far, null while none is being shown. */
+  #printedDraft: string | null = null;
 
   constructor(stream: OutputStream, mode: "bar" | "lines" | "off") {
     this.#stream = stream;
@@ -37,6 +40,7 @@ export class ProgressDisplay {
     if (this.#mode === "off") return;
     this.#showHint(status.hint);
     if (this.#mode === "bar") {
+      if (this.#showDraft(status.draft)) return;
       const line = progressLine(status, terminalWidth(this.#stream));
       if (line === this.#lastLine) return;
       this.#lastLine = line;
@@ -65,9 +69,33 @@ export class ProgressDisplay {
     }
   }
 
-  /** Ends the bar's line, so what follows starts on a line of its own. */
+  /**
+   * Prints what the draft added since the last update (the whole draft again, on a line of its own, when
+   * it is not a continuation). True while a draft is shown: the bar waits until the draft is done.
+   */
+  #showDraft(draft: string | null): boolean {
+    if (draft === null) {
+      if (this.#printedDraft === null) return false;
+      this.#stream.write("\n\n");
+      this.#printedDraft = null;
+      this.#lastLine = "";
+      return false;
+    }
+    if (this.#printedDraft === null) {
+      this.#stream.write(`${this.#lastLine ? "\n" : ""}\nWriting your verdict…\n\n${draft}`);
+    } else if (draft.startsWith(this.#printedDraft)) {
+      this.#stream.write(draft.slice(this.#printedDraft.length));
+    } else {
+      this.#stream.write(`\n${draft}`);
+    }
+    this.#printedDraft = draft;
+    return true;
+  }
+
+  /** Ends the bar's line (or the draft's), so what follows starts on a line of its own. */
   finish(): void {
-    if (this.#mode === "bar" && this.#lastLine) this.#stream.write("\n");
+    if (this.#mode === "bar" && (this.#lastLine || this.#printedDraft !== null)) this.#stream.write("\n");
     this.#lastLine = "";
+    this.#printedDraft = null;
   }
 }

@@ -66,6 +66,16 @@ describe("renderVerdict", () => {
     expect(text).not.toContain("\u001b[");
   });
 
+  it("says there are no scores yet when there is too little listening, instead of a meter", () => {
+    const text = renderVerdict(
+      { ...result, criticalAcclaim: null, mainstream: null },
+      { width: 60, style: createStyle(false) },
+    );
+    expect(text).toMatch(/Critical acclaim +not scored: too little listening yet/);
+    expect(text).toMatch(/Mainstream +not scored: too little listening yet/);
+    expect(text).not.toMatch(/[█░]/);
+  });
+
   it("says how to share again when the link was revoked, and styles only when asked", () => {
     const text = renderVerdict(
       { ...result, shareUrl: null, shareToken: null },

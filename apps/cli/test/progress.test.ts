@@ -2,7 +2,11 @@ import type { AnalysisStatus } from "@unwrapped/client";
 import { describe, expect, it } from "vitest";
 import { ProgressDisplay, progressLine } from "../src/progress.js";
 
-function status(stage: AnalysisStatus["stage"], progress: number): AnalysisStatus {
+function status(
+  stage: AnalysisStatus["stage"],
+  progress: number,
+  draft: string | null = null,
+): AnalysisStatus {
   return {
     analysisId: "6a1f7d2e-1d7e-4c5e-9a57-1b9e0c3f4a11",
     status: stage === "done" ? "completed" : "processing",
@@ -14,7 +18,7 @@ function status(stage: AnalysisStatus["stage"], progress: number): AnalysisStatu
     startedAt: new Date(),
     completedAt: null,
     hint: null,
-    draft: null,
+    draft,
   };
 }
 
@@ -79,5 +83,32 @@ describe("progress", () => {
     lines.update(waiting);
     lines.update(waiting);
     expect(plain.chunks).toEqual([`${hint}\n`, "queued 0%\n"]);
+  });
+
+  it("prints an AI verdict's draft as it grows on a terminal, then goes back to the bar", () => {
+    const { stream, chunks } = capture(true);
+    const display = ProgressDisplay.for(stream, { quiet: false });
+    display.update(status("judging", 0.7));
+    display.update(status("judging", 0.7, "Your taste"));
+    display.update(status("judging", 0.7, "Your taste is loud"));
+    display.update(status("judging", 0.7, "…a different tail"));
+    display.update(status("saving", 0.9));
+    display.finish();
+    expect(chunks.slice(1)).toEqual([
+      "\n\nWriting your verdict…\n\nYour taste",
+      " is loud",
+      "\n…a different tail",
+      "\n\n",
+      `\r${progressLine(status("saving", 0.9), 60)}\u001b[K`,
+      "\n",
+    ]);
+  });
+
+  it("shows no drafts off a terminal", () => {
+    const plain = capture(false);
+    const display = ProgressDisplay.for(plain.stream, { quiet: false });
+    display.update(status("judging", 0.7, "Your taste"));
+    display.update(status("judging", 0.7, "Your taste is loud"));
+    expect(plain.chunks).toEqual(["judging 70%\n"]);
   });
 });

@@ -69,6 +69,13 @@ describe("an analysis over HTTP", () => {
     const result = await client.analysis.result.query({ analysisId: begun.analysisId });
     expect(result.profile.enoughData).toBe(false);
     expect(result.description.toLowerCase()).toMatch(/not enough|empty|no listening/);
+    // Nothing measured, nothing drawn: no scores, and the share page says why.
+    expect(result).toMatchObject({ criticalAcclaim: null, mainstream: null });
+    const page = await fetch(result.shareUrl ?? "");
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Too little listening to place on the chart yet.");
+    const shared = await client.share.get.query({ token: result.shareToken ?? "" });
+    expect(shared).toMatchObject({ criticalAcclaim: null, mainstream: null });
   });
 
   it("hides other users' analyses behind NOT_FOUND", async () => {

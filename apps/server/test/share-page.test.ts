@@ -85,6 +85,17 @@ describe("GET /s/:token", () => {
     expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
   });
 
+  it("says a verdict without scores has too little listening, and draws no point at 50/50", async () => {
+    const token = "unscored-token-0123456789abcdef0";
+    await sharedVerdict(token, { criticalAcclaim: null, mainstream: null });
+    const response = await fetch(`${server.url}/s/${token}`);
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain("Too little listening to place on the chart yet.");
+    expect(page).not.toMatch(/<svg[^>]*role="img"/);
+    expect(page).not.toContain("NaN");
+  });
+
   it("answers 404 pages for unknown, malformed and revoked tokens", async () => {
     const token = "revoked-token-0123456789abcdef01";
     await sharedVerdict(token, { shareRevokedAt: new Date() });

@@ -160,6 +160,10 @@ export const analyses = pgTable(
     description: text(),
     criticalAcclaim: doublePrecision(),
     mainstream: doublePrecision(),
+    /** While an LLM verdict is being written: the description so far (bounded, see DRAFT_MAX_BYTES); else null. */
+    draft: text(),
+    /** The version of the LLM prompt that wrote the verdict (llm-prompt.ts); null for the rules judge. */
+    promptVersion: text(),
     shareToken: text().unique("analyses_share_token_key"),
     shareRevokedAt: timestamptz(),
     createdAt: createdAt(),

@@ -1,3 +1,8 @@
+export {
+  type ListeningSnapshot,
+  listeningSnapshot,
+  NAMED_PERSONA_IDS,
+} from "./catalog/listening-snapshot.js";
 export type { PersonaSummary } from "./catalog/personas.js";
 export {
   DEVELOPMENT_MODE_USER_LIMIT,

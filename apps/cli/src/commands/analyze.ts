@@ -1,7 +1,7 @@
 import { isTerminalStatus, waitForAnalysis } from "@unwrapped/client";
 import { COMMON_OPTIONS, parseCommandArgs } from "../args.js";
 import { signedInClient } from "../context.js";
-import { CliError, INTERRUPTED_EXIT_CODE } from "../errors.js";
+import { CliError, INTERRUPTED_EXIT_CODE, UsageError } from "../errors.js";
 import { ProgressDisplay } from "../progress.js";
 import { type Command, HELP_OPTION_HELP, SERVER_OPTION_HELP } from "./command.js";
 import { printResult } from "./result.js";
@@ -9,14 +9,17 @@ import { printResult } from "./result.js";
 export const analyzeCommand: Command = {
   name: "analyze",
   summary: "analyse your listening and print the verdict",
-  help: `Usage: unwrapped analyze [--fresh] [--json] [--server URL]
+  help: `Usage: unwrapped analyze [--fresh] [--json] [--tone gentle|balanced|savage] [--server URL]
 
 Starts an analysis (or joins the one running), shows its progress live, and prints the verdict:
 label, description, scores, top genres and the share link. Without --fresh, your latest verdict is
-shown again if you have one.
+shown again if you have one (in the tone asked for). On a terminal, a verdict that an AI judge is
+writing appears word by word as it is written.
 
 Options:
   --fresh        analyse again even if you already have a verdict (rate limited)
+  --tone TONE    the verdict's voice: gentle, balanced (the default) or savage; a tone other than your
+                 latest verdict's starts a new analysis (rate limited like --fresh)
   --json         print the result as JSON only (progress, if any, goes to stderr)
 ${SERVER_OPTION_HELP}
 ${HELP_OPTION_HELP}
@@ -29,11 +32,13 @@ the verdict once it is done.`,
     const values = parseCommandArgs("analyze", argv, {
       ...COMMON_OPTIONS,
       fresh: { type: "boolean" },
+      tone: { type: "string" },
       json: { type: "boolean" },
     });
+    const tone = toneOf(values.tone);
     const json = values.json ?? false;
     const { client } = await signedInClient(context, values.server);
-    let status = await client.analysis.begin.mutate({ fresh: values.fresh ?? false });
+    let status = await client.analysis.begin.mutate({ fresh: values.fresh ?? false, tone });
     if (!isTerminalStatus(status)) {
       // Progress goes to stderr: stdout carries the verdict (or the JSON) alone.
       const progress = ProgressDisplay.for(context.io.stderr, { quiet: json });
@@ -62,3 +67,16 @@ the verdict once it is done.`,
     printResult(context, result, { json });
   },
 };
+
+const TONES = ["gentle", "balanced", "savage"] as const;
+
+function toneOf(value: string | undefined): (typeof TONES)[number] | undefined {
+  if (value === undefined) return undefined;
+  const tone = TONES.find((candidate) => candidate === value.toLowerCase());
+  if (!tone) {
+    throw new UsageError(
+      `--tone takes gentle, balanced or savage, not "${value}". Run \`unwrapped analyze --help\` for usage.`,
+    );
+  }
+  return tone;
+}

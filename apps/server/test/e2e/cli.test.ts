@@ -81,15 +81,17 @@ describe("the unwrapped CLI as a subprocess", () => {
   });
 
   it("fails in one clear line before login, on a dead server, and on an unknown command; helps", async () => {
-    const [whoami, analyze, unreachable, unknown, unknownFlag, help, analyzeHelp] = await Promise.all([
-      cli("whoami"),
-      cli("analyze", "--json"),
-      cli("login", "--server", "http://127.0.0.1:1", "--persona", "metalhead"),
-      cli("frobnicate"),
-      cli("history", "--all"),
-      cli("--help"),
-      cli("analyze", "--help"),
-    ]);
+    const [whoami, analyze, unreachable, unknown, unknownFlag, help, analyzeHelp, badTone] =
+      await Promise.all([
+        cli("whoami"),
+        cli("analyze", "--json"),
+        cli("login", "--server", "http://127.0.0.1:1", "--persona", "metalhead"),
+        cli("frobnicate"),
+        cli("history", "--all"),
+        cli("--help"),
+        cli("analyze", "--help"),
+        cli("analyze", "--tone", "shouty"),
+      ]);
     for (const run of [whoami, analyze]) {
       expect(run).toMatchObject({
         code: 1,
@@ -125,6 +127,9 @@ describe("the unwrapped CLI as a subprocess", () => {
     }
     expect(analyzeHelp).toMatchObject({ code: 0, stderr: "" });
     expect(analyzeHelp.stdout).toContain("Usage: unwrapped analyze [--fresh] [--json]");
+    expect(analyzeHelp.stdout).toContain("--tone TONE");
+    expect(badTone).toMatchObject({ code: 2, stdout: "" });
+    expect(badTone.stderr).toContain('--tone takes gentle, balanced or savage, not "shouty".');
   });
 
   it("prints its version", async () => {

@@ -10,6 +10,7 @@ import {
 import type { Metrics, PipelineStep } from "../metrics/metrics.js";
 import type { AnalysisQueue, ClaimedTask } from "../queue/analysis-queue.js";
 import type { Collector } from "./collector.js";
+import { DraftPublisher } from "./draft-publisher.js";
 import type { Persister } from "./persister.js";
 import type { Profiler } from "./profiler.js";
 import type { TokenService } from "./token-service.js";
@@ -84,8 +85,12 @@ export class Coordinator {
       await advance("profiling");
       const profile = await timed("profiling", () => profiler.profile(data));
       await advance("judging");
+      // The growing draft of an LLM verdict goes to watchers; it must be written before the next stage.
+      const drafts = new DraftPublisher((draft) => queue.publishDraft(task, draft), this.#deps.clock);
       const verdict = await timed("judging", () =>
-        judge.judge(profile, { displayName: task.displayName, tone: task.tone, signal }),
+        judge
+          .judge(profile, { displayName: task.displayName, tone: task.tone, signal, onDraft: drafts.offer })
+          .finally(() => drafts.settled()),
       );
       metrics?.judged(
         verdict.judge === "llm"

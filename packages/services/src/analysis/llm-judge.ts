@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Timers } from "../clock.js";
+import { type ChatMessage, PROMPT_VERSION, promptFor } from "./llm-prompt.js";
 import type { TasteProfile } from "./taste-profile.js";
 import type { Judge, JudgeContext, Verdict } from "./types.js";
 import { DESCRIPTION_WORDS, LABEL_WORDS, withinWordLimits } from "./word-limits.js";
@@ -53,7 +54,17 @@ export const LlmVerdict = z.object({
   mainstream: Score,
 });
 
-type ChatMessage = { role: "system" | "user" | "assistant"; content: string };
+/** One server-sent chunk of a streamed chat completion (`stream: true`). */
+const ChatCompletionChunk = z.object({
+  choices: z
+    .array(
+      z.object({
+        delta: z.object({ content: z.string().nullish() }).nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .default([]),
+});
 
 type Attempt =
   | { readonly outcome: "verdict"; readonly verdict: Verdict }
@@ -61,10 +72,14 @@ type Attempt =
   | { readonly outcome: "failed"; readonly reason: string };
 
 /**
- * A verdict written by any OpenAI-compatible chat completions endpoint. The model sees the profile's
- * facts and the display name, never ids, emails or tokens. Its JSON answer is validated with zod; an
+ * A verdict written by any OpenAI-compatible chat completions endpoint, streamed (`stream: true`, server-sent
+ * chunks): while the answer arrives, `context.onDraft` receives the description written so far, so a
+ * listener watches it grow. The model sees the profile's facts, the tone and the display name
+ * (llm-prompt.ts), never ids, emails or tokens. An endpoint that answers with one JSON body instead of
+ * a stream is read the same way. The complete answer is validated with zod; an
  * invalid answer is retried once with the reason it was rejected, and a second invalid answer, a
- * network error, a timeout or a non-2xx status hands the profile to the fallback judge (the rules judge)
+ * network error, a stream cut before its end, a timeout or a non-2xx status hands the profile to the
+ * fallback judge (the rules judge)
  * with a warning. Listeners without enough data go straight to the fallback: there is nothing to
  * ask a model about.
  */
@@ -88,7 +103,7 @@ export class LlmJudge implements Judge {
     const messages = promptFor(profile, context);
     const rejections: string[] = [];
     for (let attempt = 1; attempt <= LLM_MAX_ATTEMPTS; attempt++) {
-      const result = await this.#ask(messages, context.signal);
+      const result = await this.#ask(messages, context);
       if (context.signal?.aborted) throw context.signal.reason;
       if (result.outcome === "verdict") return result.verdict;
       if (result.outcome === "failed") return this.#useFallback(profile, context, result.reason, attempt);
@@ -125,13 +140,14 @@ export class LlmJudge implements Judge {
     return this.#fallback.judge(profile, context);
   }
 
-  async #ask(messages: readonly ChatMessage[], cancel: AbortSignal | undefined): Promise<Attempt> {
+  async #ask(messages: readonly ChatMessage[], context: JudgeContext): Promise<Attempt> {
+    const cancel = context.signal;
     const { baseUrl, apiKey, model, timeoutMs } = this.#settings;
     const timeout = this.#timers.timeout(timeoutMs);
     const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
     const headers: Record<string, string> = {
       "content-type": "application/json",
-      accept: "application/json",
+      accept: "text/event-stream, application/json",
     };
     if (apiKey.length > 0) headers.authorization = `Bearer ${apiKey}`;
     let text: string;
@@ -144,6 +160,7 @@ export class LlmJudge implements Judge {
           messages,
           temperature: LLM_TEMPERATURE,
           response_format: { type: "json_object" },
+          stream: true,
         }),
         signal,
       });
@@ -151,23 +168,112 @@ export class LlmJudge implements Judge {
         await response.body?.cancel();
         return { outcome: "failed", reason: `HTTP ${response.status}` };
       }
-      text = await response.text();
+      if (!(response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+        return parseAnswer(await response.text());
+      }
+      if (!response.body) return { outcome: "failed", reason: "the stream had no body" };
+      const streamed = await readStream(response.body, context.onDraft);
+      if (!streamed.finished) return { outcome: "failed", reason: "the stream ended before the answer did" };
+      text = streamed.content;
     } catch (error) {
       return {
         outcome: "failed",
         reason: timeout.aborted ? `no answer within ${timeoutMs} ms` : `request failed (${errorName(error)})`,
       };
     }
-    return parseAnswer(text);
+    return parseContent(text);
   }
 }
+
+/**
+ * Reads a streamed chat completion: `data: {chunk}` lines, each adding `choices[0].delta.content`, until
+ * `data: [DONE]` (or a chunk with a finish_reason). Calls `onDraft` with the description so far whenever
+ * it grows. `finished` is false when the stream ended first (the connection was cut mid-answer).
+ */
+async function readStream(
+  body: ReadableStream<Uint8Array>,
+  onDraft: ((draft: string) => void) | undefined,
+): Promise<{ content: string; finished: boolean }> {
+  const decoder = new TextDecoder();
+  let buffered = "";
+  let content = "";
+  let finished = false;
+  let lastDraft = "";
+  const take = (line: string) => {
+    const trimmed = line.trim();
+    if (!trimmed.startsWith("data:")) return;
+    const data = trimmed.slice("data:".length).trim();
+    if (data === "[DONE]") {
+      finished = true;
+      return;
+    }
+    const chunk = ChatCompletionChunk.safeParse(parseJson(data));
+    if (!chunk.success) return;
+    for (const choice of chunk.data.choices) {
+      content += choice.delta?.content ?? "";
+      if (choice.finish_reason) finished = true;
+    }
+    const draft = descriptionSoFar(content);
+    if (onDraft && draft !== null && draft.length > lastDraft.length) {
+      lastDraft = draft;
+      onDraft(draft);
+    }
+  };
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffered += decoder.decode(value, { stream: true });
+    const lines = buffered.split(/\r?\n/);
+    buffered = lines.pop() ?? "";
+    for (const line of lines) take(line);
+  }
+  take(buffered + decoder.decode());
+  return { content, finished };
+}
+
+/**
+ * The description as far as the model has written it, from the JSON answer so far: the decoded text of
+ * the "description" string up to its end or to the last complete character. Null before it starts.
+ */
+export function descriptionSoFar(content: string): string | null {
+  const start = /"description"\s*:\s*"/.exec(withoutCodeFence(content));
+  if (!start) return null;
+  const text = withoutCodeFence(content).slice(start.index + start[0].length);
+  let draft = "";
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index]!;
+    if (character === '"') break;
+    if (character !== "\\") {
+      draft += character;
+      continue;
+    }
+    const escaped = text[index + 1];
+    if (escaped === undefined) break;
+    if (escaped === "u") {
+      const hex = text.slice(index + 2, index + 6);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) break;
+      draft += String.fromCharCode(Number.parseInt(hex, 16));
+      index += 5;
+      continue;
+    }
+    draft += ESCAPES[escaped] ?? escaped;
+    index += 1;
+  }
+  return draft;
+}
+
+const ESCAPES: Readonly<Record<string, string>> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f" };
 
 function parseAnswer(text: string): Attempt {
   const envelope = ChatCompletion.safeParse(parseJson(text));
   if (!envelope.success) {
     return { outcome: "invalid", reason: "not a chat completion with message content", content: null };
   }
-  const content = envelope.data.choices[0]!.message.content;
+  return parseContent(envelope.data.choices[0]!.message.content);
+}
+
+function parseContent(content: string): Attempt {
   const answer = parseJson(withoutCodeFence(content));
   if (answer === undefined) return { outcome: "invalid", reason: "the content is not JSON", content };
   const verdict = LlmVerdict.safeParse(answer);
@@ -178,7 +284,7 @@ function parseAnswer(text: string): Attempt {
       .slice(0, 300);
     return { outcome: "invalid", reason, content };
   }
-  return { outcome: "verdict", verdict: { ...verdict.data, judge: "llm" } };
+  return { outcome: "verdict", verdict: { ...verdict.data, judge: "llm", promptVersion: PROMPT_VERSION } };
 }
 
 function parseJson(text: string): unknown {
@@ -189,9 +295,9 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Models asked for JSON sometimes still wrap it in a ```json fence. */
+/** Models asked for JSON sometimes still wrap it in a ```json fence (closed or, while streaming, not yet). */
 function withoutCodeFence(content: string): string {
-  const fenced = /^```(?:json)?\s*([\s\S]*?)\s*```$/i.exec(content.trim());
+  const fenced = /^```(?:json)?\s*([\s\S]*?)\s*(?:```)?$/i.exec(content.trim());
   return fenced?.[1] ?? content.trim();
 }
 
@@ -201,64 +307,4 @@ function errorName(error: unknown): string {
   return "unknown error";
 }
 
-const SYSTEM_PROMPT = [
-  "You are the judge of unwrapped, a service that tells people what their music taste says about them.",
-  "You receive facts about one listener's Spotify listening and write their verdict: witty, a little roasting",
-  "but kind, and specific to their actual artists, genres and numbers. Use only the facts given; when a",
-  "metric is listed as unavailable, do not guess it.",
-  "",
-  "Reply with ONLY a JSON object, no other text and no code fence, with exactly these keys:",
-  '- "label": 2 to 4 words in UPPER CASE naming their taste, e.g. "NOSTALGIC JAZZ ARCHIVIST".',
-  `- "description": ${DESCRIPTION_WORDS.min} to ${DESCRIPTION_WORDS.max} words of plain text in a few paragraphs`,
-  '  (separated by blank lines), addressed to the listener as "you", naming their top artists and genres',
-  '  and quoting some of the numbers (e.g. "62% of your rotation is indie rock").',
-  '- "criticalAcclaim": a number from 0 to 1, where 1 is critically acclaimed taste and 0 is critically concerning.',
-  '- "mainstream": a number from 0 to 1, where 1 is chart-topping and 0 is deep underground.',
-].join("\n");
-
-/**
- * The conversation for one verdict. The facts are the profile's numbers and names only: no Spotify ids,
- * no image URLs, nothing from the listener's account except the display name.
- */
-export function promptFor(profile: TasteProfile, context: JudgeContext): ChatMessage[] {
-  const percent = (share: number | null) => (share === null ? null : Math.round(share * 1000) / 10);
-  const facts = {
-    displayName: context.displayName?.trim().replace(/\s+/g, " ").slice(0, 60) || null,
-    counts: profile.counts,
-    topArtists: profile.topArtists.map((artist) => ({
-      name: artist.name,
-      genres: artist.genres,
-      popularity: artist.popularity,
-    })),
-    topTracks: profile.topTracks.map((track) => ({
-      name: track.name,
-      artists: track.artists,
-      releaseYear: track.releaseYear,
-    })),
-    topGenres:
-      profile.topGenres?.map((entry) => ({ genre: entry.genre, percent: percent(entry.share) })) ?? null,
-    averagePopularityOutOf100: profile.averagePopularity,
-    weightedPopularityOutOf100: profile.weightedPopularity,
-    obscurity0to1: profile.obscurity,
-    artistLoyalty0to1: profile.artistLoyalty,
-    genreDiversity0to1: profile.genreDiversity,
-    releaseDecades:
-      profile.decades?.map((entry) => ({ decade: `${entry.decade}s`, percent: percent(entry.share) })) ??
-      null,
-    explicitTracksPercent: percent(profile.explicitShare),
-    unavailableMetrics: profile.unavailableMetrics,
-    missingSources: profile.missingSources,
-  };
-  return [
-    { role: "system", content: SYSTEM_PROMPT },
-    {
-      role: "user",
-      content: [
-        "Judge this listener. Metrics are explained by their names; percent values are 0 to 100.",
-        "Address them by their display name once if one is given.",
-        "",
-        JSON.stringify(facts, null, 2),
-      ].join("\n"),
-    },
-  ];
-}
+export { promptFor };

@@ -13,6 +13,8 @@ export interface StoredResult {
   readonly criticalAcclaim: number | null;
   readonly mainstream: number | null;
   readonly shareToken: string;
+  /** The LLM prompt's version; null for the rules judge. */
+  readonly promptVersion: string | null;
 }
 
 /**
@@ -49,5 +51,6 @@ export function storedResultOf(profile: TasteProfile, verdict: Verdict): StoredR
     criticalAcclaim: verdict.criticalAcclaim,
     mainstream: verdict.mainstream,
     shareToken: createShareToken(),
+    promptVersion: verdict.promptVersion ?? null,
   };
 }

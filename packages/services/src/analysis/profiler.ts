@@ -1,5 +1,7 @@
+import { FAMILY_COUNT, FAMILY_NAMES, genreFamilyOf } from "./rules-judge/genre-families.js";
 import {
   type DecadeShare,
+  type FamilyShare,
   type GenreShare,
   METRICS,
   type MetricName,
@@ -61,6 +63,7 @@ export class Profiler {
     const weightedPopularity = this.weightedPopularity(artistLists, trackLists);
     const metrics: Pick<TasteProfile, MetricName> = {
       topGenres: this.topGenres(genreWeights),
+      genreFamilies: this.genreFamilies(genreWeights),
       averagePopularity,
       weightedPopularity,
       obscurity: this.obscurity(weightedPopularity, averagePopularity),
@@ -170,12 +173,33 @@ export class Profiler {
   }
 
   /**
-   * genreDiversity: normalised Shannon entropy of the genre shares p_i over all k genres,
-   * H = −Σ p_i·ln p_i, diversity = H / ln k for k > 1 and 0 for a single genre. Null without genres.
+   * genreDiversity: how many genre families the listening spreads over, as the Shannon entropy of the
+   * family shares q_f (each genre's weight goes to its family, genreFamilyOf) normalised by the number of
+   * families K (FAMILY_COUNT): diversity = −Σ q_f·ln q_f / ln K. 0 when every genre is in one family
+   * (however many sub-genres), 1 when the listening is spread evenly over every family; 0.28 for an even
+   * split over two families, 0.56 over four. Null without genres. Over genres rather than families
+   * nearly every listener scored 0.84–0.97, since sub-genres multiply within a family.
    */
   genreDiversity(genreWeights: ReadonlyMap<string, number>): number | null {
-    const shares = genreShares(genreWeights).map((entry) => entry.share);
-    return shares.length === 0 ? null : round(normalisedEntropy(shares));
+    const families = familyShares(genreWeights);
+    if (families.length === 0) return null;
+    return round(
+      entropyOver(
+        families.map((entry) => entry.share),
+        FAMILY_COUNT,
+      ),
+    );
+  }
+
+  /**
+   * genreFamilies: each genre's share goes to its family (genreFamilyOf); every family with a share,
+   * largest first, ties in the families' matching order. Null without genres.
+   */
+  genreFamilies(genreWeights: ReadonlyMap<string, number>): FamilyShare[] | null {
+    const families = familyShares(genreWeights);
+    return families.length === 0
+      ? null
+      : families.map(({ family, share }) => ({ family, share: round(share) }));
   }
 
   /**
@@ -280,6 +304,16 @@ export function releaseYear(releaseDate: string | null): number | null {
   return year >= 1000 ? year : null;
 }
 
+/** −Σ p·ln p / ln categories: the entropy of shares summing to 1 over a fixed number of categories. */
+export function entropyOver(shares: readonly number[], categories: number): number {
+  const positive = shares.filter((share) => share > 0);
+  if (positive.length <= 1 || categories <= 1) return 0;
+  return Math.min(
+    1,
+    -positive.reduce((sum, share) => sum + share * Math.log(share), 0) / Math.log(categories),
+  );
+}
+
 /** H / ln k of a distribution given as shares summing to 1; 0 for a single category. */
 export function normalisedEntropy(shares: readonly number[]): number {
   const positive = shares.filter((share) => share > 0);
@@ -307,6 +341,19 @@ function genreShares(genreWeights: ReadonlyMap<string, number>): { genre: string
       const shareDifference = b.share - a.share;
       return Math.abs(shareDifference) > SCORE_TOLERANCE ? shareDifference : compareText(a.genre, b.genre);
     });
+}
+
+/** Unrounded shares of every genre family with a share, largest first, ties in matching order. */
+function familyShares(genreWeights: ReadonlyMap<string, number>): FamilyShare[] {
+  const totals = new Map<FamilyShare["family"], number>();
+  for (const { genre, share } of genreShares(genreWeights)) {
+    const family = genreFamilyOf(genre);
+    totals.set(family, (totals.get(family) ?? 0) + share);
+  }
+  return FAMILY_NAMES.flatMap((family) => {
+    const share = totals.get(family);
+    return share === undefined ? [] : [{ family, share }];
+  }).sort((a, b) => (Math.abs(b.share - a.share) > SCORE_TOLERANCE ? b.share - a.share : 0));
 }
 
 /** Keeps the first occurrence of every id, in order. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FAMILY_NAMES } from "./rules-judge/genre-families.js";
 import { SOURCES } from "./types.js";
 
 /**
@@ -9,6 +10,7 @@ import { SOURCES } from "./types.js";
 /** Metrics the profiler computes; any of them can be unavailable when Spotify withheld its inputs. */
 export const METRICS = [
   "topGenres",
+  "genreFamilies",
   "averagePopularity",
   "weightedPopularity",
   "obscurity",
@@ -28,6 +30,13 @@ export const GenreShare = z.object({
   share: Share,
 });
 export type GenreShare = z.infer<typeof GenreShare>;
+
+/** A genre family (docs/verdicts.md lists which genres belong to which) and its share of all genre weight. */
+export const FamilyShare = z.object({
+  family: z.enum(FAMILY_NAMES),
+  share: Share,
+});
+export type FamilyShare = z.infer<typeof FamilyShare>;
 
 export const DecadeShare = z.object({
   /** The decade's first year: 1990 for the 1990s. */
@@ -73,6 +82,11 @@ export const TasteProfile = z.object({
   topTracks: z.array(ProfileTrack).readonly(),
   /** Best first, at most 10; shares are over all genres, so they may sum to less than 1 here. */
   topGenres: z.array(GenreShare).readonly().nullable(),
+  /**
+   * Every genre family the listener's genres belong to, largest share first (shares over all genres, so
+   * they sum to 1). Null without genres; absent from profiles stored before it existed (read as null).
+   */
+  genreFamilies: z.array(FamilyShare).readonly().nullable().default(null),
   /** Mean artist and track popularity, 0..100. */
   averagePopularity: z.number().nullable(),
   /** Rank-weighted popularity, 0..100 (higher-ranked items count more). */
@@ -81,7 +95,7 @@ export const TasteProfile = z.object({
   obscurity: Share.nullable(),
   /** 0..1, how much of the all-time top artists are still in the last month's top. */
   artistLoyalty: Share.nullable(),
-  /** 0..1, normalised Shannon entropy of the genre distribution. */
+  /** 0..1, normalised Shannon entropy over genre families (0: one family, 1: evenly over all of them). */
   genreDiversity: Share.nullable(),
   /** Release decades of the listener's tracks, oldest first; shares sum to 1. */
   decades: z.array(DecadeShare).readonly().nullable(),

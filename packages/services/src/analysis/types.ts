@@ -89,6 +89,8 @@ export interface Verdict {
   /** 0..1, 1 = chart-topping; null when there is too little listening to judge. */
   readonly mainstream: number | null;
   readonly judge: JudgeKind;
+  /** The LLM prompt's version (llm-prompt.ts) when an LLM wrote the verdict. */
+  readonly promptVersion?: string;
 }
 
 export interface JudgeContext {
@@ -96,6 +98,8 @@ export interface JudgeContext {
   readonly displayName: string | null;
   /** The voice the listener asked for; balanced when not given. */
   readonly tone?: VerdictTone;
+  /** Called with the description so far while a judge writes it (the LLM judge, streaming). */
+  readonly onDraft?: (draft: string) => void;
   /** Aborts a judge that calls out (the worker is shutting down). */
   readonly signal?: AbortSignal;
 }

@@ -18,6 +18,8 @@ import { Share, TasteProfile } from "./taste-profile.js";
 
 /** The voice of a verdict: gentle, balanced (the default) or savage. */
 export const Tone = z.enum(verdictTone.enumValues);
+/** Every tone, gentlest first. */
+export const TONES = Tone.options;
 export type Tone = z.infer<typeof Tone>;
 export const DEFAULT_TONE: Tone = "balanced";
 
@@ -86,6 +88,7 @@ export const statusColumns = {
   createdAt: analyses.createdAt,
   startedAt: analyses.startedAt,
   completedAt: analyses.completedAt,
+  draft: analyses.draft,
 };
 
 export type AnalysisStatusRow = Pick<Analysis, keyof typeof statusColumns>;
@@ -104,7 +107,7 @@ export function toAnalysisStatus(row: AnalysisStatusRow): AnalysisStatus {
     startedAt: row.startedAt,
     completedAt: row.completedAt,
     hint: null,
-    draft: null,
+    draft: row.draft,
   };
 }
 

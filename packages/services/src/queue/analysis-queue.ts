@@ -158,6 +158,16 @@ export class AnalysisQueue {
   }
 
   /**
+   * Publishes the verdict's text so far (an LLM writing it): stored on the row and announced with the
+   * status, so watchers in every process see it grow. Bounded to DRAFT_MAX_BYTES so the NOTIFY payload
+   * stays under PostgreSQL's 8000 bytes; a longer draft keeps its tail (the words just written). Every
+   * other transition clears the draft. False when the lease was lost.
+   */
+  async publishDraft(task: ClaimedTask, draft: string): Promise<boolean> {
+    return this.#transition(task, sql`draft = ${boundedDraft(draft)}`, { keepDraft: true });
+  }
+
+  /**
    * Completes the task with the result the Persister hands over, in one statement (so in one
    * transaction). False when the lease was lost: the result is dropped and the task stays with its new
    * owner, so it never completes twice.
@@ -169,6 +179,7 @@ export class AnalysisQueue {
       sql`status = 'completed', stage = 'done', progress = 1, judge = ${result.judge},
         profile = ${JSON.stringify(result.profile)}::jsonb, label = ${result.label}, description = ${result.description},
         critical_acclaim = ${result.criticalAcclaim}, mainstream = ${result.mainstream}, share_token = ${result.shareToken},
+        prompt_version = ${result.promptVersion},
         completed_at = ${iso(now)}::timestamptz, locked_by = null, lease_token = null, locked_until = null`,
     );
   }
@@ -246,11 +257,16 @@ export class AnalysisQueue {
     );
   }
 
-  async #transition(task: ClaimedTask, assignments: ReturnType<typeof sql>): Promise<boolean> {
+  async #transition(
+    task: ClaimedTask,
+    assignments: ReturnType<typeof sql>,
+    options: { keepDraft?: boolean } = {},
+  ): Promise<boolean> {
     const now = this.#clock.now();
+    const draft = options.keepDraft ? sql`` : sql`, draft = null`;
     const result = await this.#db.execute(sql`
       with updated as (
-        update analyses set ${assignments}, version = version + 1, updated_at = ${iso(now)}::timestamptz
+        update analyses set ${assignments}${draft}, version = version + 1, updated_at = ${iso(now)}::timestamptz
         where id = ${task.id} and status = 'processing' and lease_token = ${task.leaseToken}
         returning ${statusEventReturning}
       )
@@ -265,7 +281,7 @@ export class AnalysisQueue {
         update analyses set status = 'failed', error_code = 'ATTEMPTS_EXHAUSTED',
           error_message = 'The analysis was interrupted too many times. Please start a new one.',
           completed_at = ${iso(now)}::timestamptz, locked_by = null, lease_token = null, locked_until = null,
-          version = version + 1, updated_at = ${iso(now)}::timestamptz
+          draft = null, version = version + 1, updated_at = ${iso(now)}::timestamptz
         where status = 'processing' and locked_until < ${iso(now)}::timestamptz and attempts >= max_attempts
         returning ${statusEventReturning}
       )
@@ -277,4 +293,26 @@ export class AnalysisQueue {
       Math.min(this.#settings.retryMaxSeconds, this.#settings.retryBaseSeconds * 2 ** (attempt - 1)) * 1000;
     return Math.round(ceiling / 2 + this.#random() * (ceiling / 2));
   }
+}
+
+/**
+ * The most bytes of draft a row holds: with the other status fields (well under 1000 bytes) the NOTIFY
+ * payload stays below PostgreSQL's 8000-byte limit, whatever the characters. A 400-word description
+ * is about 2500 bytes, so in practice the whole draft fits.
+ */
+export const DRAFT_MAX_BYTES = 6000;
+
+/** The draft, or its tail after "…" when it is longer than DRAFT_MAX_BYTES in UTF-8. */
+export function boundedDraft(draft: string): string {
+  if (Buffer.byteLength(draft, "utf8") <= DRAFT_MAX_BYTES) return draft;
+  const characters = [...draft];
+  let bytes = Buffer.byteLength("…", "utf8");
+  let start = characters.length;
+  while (start > 0) {
+    const size = Buffer.byteLength(characters[start - 1]!, "utf8");
+    if (bytes + size > DRAFT_MAX_BYTES) break;
+    bytes += size;
+    start--;
+  }
+  return `…${characters.slice(start).join("")}`;
 }

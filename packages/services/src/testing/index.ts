@@ -92,3 +92,9 @@ export async function eventually<T>(
     await systemTimers.sleep(options.intervalMs ?? 20);
   }
 }
+export {
+  EVALUATION_INSTANT_MS,
+  evaluationPersonaIds,
+  type SandboxListener,
+  sandboxListener,
+} from "./sandbox-listening.js";

@@ -5,6 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect } from "vitest";
 import { LlmJudge } from "../../src/analysis/llm-judge.js";
 import { RulesJudge } from "../../src/analysis/rules-judge/rules-judge.js";
+import type { TasteProfile } from "../../src/analysis/taste-profile.js";
 import type { Judge } from "../../src/analysis/types.js";
 import { findUserWithConnection } from "../../src/auth/users.js";
 import { ManualClock, systemTimers } from "../../src/clock.js";
@@ -76,6 +77,24 @@ describe("Coordinator", () => {
       expect(row.version).toBe(7); // created, claimed, collecting, profiling, judging, saving, done
     },
   );
+
+  dbTest("writes the verdict in the tone the analysis asked for, with the same facts", async ({ db }) => {
+    const { queue, coordinator } = pipeline(db, sandbox, { clock });
+    const { user } = await connectPersona(db, sandbox, testCipher, "chart-pop", { clock });
+    await queue.enqueue(user.id, { tone: "savage" });
+    const [task] = (await queue.claim("test-worker", 50)).filter((claimed) => claimed.userId === user.id);
+    if (!task) throw new Error("nothing claimed");
+    expect(task.tone).toBe("savage");
+    expect(await coordinator.run(task)).toBe("completed");
+    const row = await rowOf(db, task.id);
+    const profile = row.profile as TasteProfile;
+    const context = { displayName: user.displayName };
+    const savage = await new RulesJudge().judge(profile, { ...context, tone: "savage" });
+    const balanced = await new RulesJudge().judge(profile, context);
+    expect(row).toMatchObject({ tone: "savage", description: savage.description, label: balanced.label });
+    expect(row.description).not.toBe(balanced.description);
+    expect(row.promptVersion).toBeNull();
+  });
 
   dbTest("gives the sandbox's different personas different labels", async ({ db }) => {
     const { queue, coordinator } = pipeline(db, sandbox, { clock });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LlmJudge, type LlmJudgeSettings } from "../../src/analysis/llm-judge.js";
+import { descriptionSoFar, LlmJudge, type LlmJudgeSettings } from "../../src/analysis/llm-judge.js";
+import { PROMPT_VERSION, promptFor, TONE_INSTRUCTIONS } from "../../src/analysis/llm-prompt.js";
 import { Profiler } from "../../src/analysis/profiler.js";
 import { RulesJudge } from "../../src/analysis/rules-judge/rules-judge.js";
 import type { TasteProfile } from "../../src/analysis/taste-profile.js";
@@ -56,8 +57,74 @@ describe("LlmJudge", () => {
       criticalAcclaim: 0.7,
       mainstream: 0.4,
       judge: "llm",
+      promptVersion: PROMPT_VERSION,
     });
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  it("asks for a stream and hands over the description as it grows, in order", async () => {
+    llm.enqueue({ ...llmReplies.verdict(), chunks: 12 });
+    const drafts: string[] = [];
+    const verdict = await judgeWith().judge(indieProfile, {
+      ...context,
+      onDraft: (draft) => drafts.push(draft),
+    });
+    expect(llm.requests[0]?.body?.stream).toBe(true);
+    expect(drafts.length).toBeGreaterThan(3);
+    for (const [index, draft] of drafts.entries()) {
+      expect(verdict.description.startsWith(draft), draft).toBe(true);
+      if (index > 0) expect(draft.length).toBeGreaterThan(drafts[index - 1]!.length);
+    }
+    expect(drafts.at(-1)).toBe(verdict.description);
+  });
+
+  it("decodes escapes in a partial description and waits for an escape to complete", () => {
+    expect(descriptionSoFar('{"label": "X Y", "descr')).toBeNull();
+    expect(descriptionSoFar('{"label": "X Y", "description": "Line one\\nsays \\"hi\\" \\u00e9')).toBe(
+      'Line one\nsays "hi" é',
+    );
+    expect(descriptionSoFar('{"description": "cut at \\')).toBe("cut at ");
+    expect(descriptionSoFar('{"description": "half \\u00')).toBe("half ");
+    expect(descriptionSoFar('```json\n{"description": "fenced", "x": 1}')).toBe("fenced");
+  });
+
+  it("falls back to the rules judge, without retrying, when the stream is cut mid-way", async () => {
+    llm.enqueue({ ...llmReplies.verdict(), chunks: 10, cutAfterChunks: 4 });
+    const drafts: string[] = [];
+    const verdict = await judgeWith().judge(indieProfile, {
+      ...context,
+      onDraft: (draft) => drafts.push(draft),
+    });
+    expect(verdict).toEqual(await rulesVerdict());
+    expect(llm.requests).toHaveLength(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]?.[0]).toMatchObject({ attempts: 1 });
+  });
+
+  it("retries a streamed answer whose final JSON is invalid once, then falls back", async () => {
+    const truncated = JSON.stringify(llmReplies.verdict().content).slice(0, -20);
+    llm.enqueue({ content: truncated, chunks: 5 });
+    llm.enqueue({ content: `${truncated} and more`, chunks: 5 });
+    const verdict = await judgeWith().judge(indieProfile, context);
+    expect(verdict).toEqual(await rulesVerdict());
+    expect(llm.requests).toHaveLength(2);
+    expect(llm.requests.every((request) => request.body?.stream === true)).toBe(true);
+    expect(warn.mock.calls[0]?.[0]).toMatchObject({ attempts: 2 });
+  });
+
+  it("reads a whole JSON answer from a server that does not stream", async () => {
+    llm.enqueue({ ...llmReplies.verdict({ label: "PLAIN JSON ANSWER" }), ignoreStream: true });
+    const verdict = await judgeWith().judge(indieProfile, context);
+    expect(verdict).toMatchObject({ label: "PLAIN JSON ANSWER", judge: "llm" });
+  });
+
+  it("puts the tone and the prompt's facts in the prompt", async () => {
+    for (const tone of ["gentle", "balanced", "savage"] as const) {
+      await judgeWith().judge(indieProfile, { ...context, tone });
+      expect(llm.requests.at(-1)?.prompt).toContain(TONE_INSTRUCTIONS[tone]);
+    }
+    expect(llm.requests.at(-1)?.prompt).toContain('"genreFamilies"');
+    expect(promptFor(indieProfile, context)[0]?.content).toContain(TONE_INSTRUCTIONS.balanced);
   });
 
   it("posts an OpenAI-style chat completion request", async () => {

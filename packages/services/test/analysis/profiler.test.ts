@@ -86,9 +86,15 @@ describe("Profiler", () => {
       ]);
     });
 
-    it("measures genre diversity as normalised Shannon entropy", () => {
-      // H = −Σ p ln p over the three shares = 0.84451…, / ln 3 = 0.768697…
-      expect(profile.genreDiversity).toBe(0.7687);
+    it("groups genres into families and measures diversity as entropy over the families", () => {
+      // rock is ROCK, indie INDIE, jazz JAZZ: three families with the genres' shares.
+      expect(profile.genreFamilies).toEqual([
+        { family: "ROCK", share: 0.6346 },
+        { family: "INDIE", share: 0.2885 },
+        { family: "JAZZ", share: 0.0769 },
+      ]);
+      // H = −Σ q ln q over the three family shares = 0.84451…, / ln 12 (FAMILY_COUNT) = 0.339858…
+      expect(profile.genreDiversity).toBe(0.3399);
     });
 
     it("averages every present popularity of distinct artists and tracks", () => {
@@ -169,6 +175,47 @@ describe("Profiler", () => {
     );
     expect(profile.topGenres).toEqual([{ genre: "prog rock", share: 1 }]);
     expect(profile.genreDiversity).toBe(0);
+  });
+
+  it("scores many sub-genres of one family as zero diversity, and an even spread over families high", () => {
+    const subGenres = [
+      "death metal",
+      "thrash metal",
+      "doom metal",
+      "black metal",
+      "power metal",
+      "metalcore",
+    ];
+    const oneFamily = profiler.profile(
+      listening({
+        topArtists: {
+          short_term: subGenres.map((genre, index) => artist(`m${index}`, `M${index}`, [genre], 10)),
+        },
+      }),
+    );
+    expect(oneFamily.genreDiversity).toBe(0);
+    expect(oneFamily.genreFamilies).toEqual([{ family: "METAL", share: 1 }]);
+    const acrossFamilies = ["death metal", "bebop", "baroque", "reggaeton", "techno", "bluegrass"];
+    const eclectic = profiler.profile(
+      listening({
+        topArtists: {
+          short_term: acrossFamilies.map((genre, index) => artist(`e${index}`, `E${index}`, [genre], 10)),
+          medium_term: [...acrossFamilies]
+            .reverse()
+            .map((genre, index) => artist(`e${5 - index}`, `E${5 - index}`, [genre], 10)),
+        },
+      }),
+    );
+    // Six families, nearly evenly: close to ln 6 / ln 12 = 0.721.
+    expect(eclectic.genreDiversity).toBeGreaterThan(0.68);
+    expect(eclectic.genreFamilies?.map((entry) => entry.family).sort()).toEqual([
+      "CLASSICAL",
+      "ELECTRONIC",
+      "FOLK",
+      "JAZZ",
+      "LATIN",
+      "METAL",
+    ]);
   });
 
   it("reads the year of every release-date precision and skips invalid dates", () => {
@@ -276,6 +323,7 @@ describe("Profiler", () => {
         topArtists: [],
         topTracks: [],
         topGenres: null,
+        genreFamilies: null,
         averagePopularity: null,
         weightedPopularity: null,
         obscurity: null,

@@ -27,6 +27,7 @@ const statusRow = {
   createdAt: new Date("2026-11-27T12:00:00Z"),
   startedAt: null,
   completedAt: null,
+  draft: null,
 };
 
 describe("analysis views", () => {

@@ -51,6 +51,7 @@ async function listenerWithVerdict(
     criticalAcclaim: 0.7,
     mainstream: 0.3,
     shareToken,
+    promptVersion: null,
   });
   return { user, analysisId: task.id, shareToken };
 }

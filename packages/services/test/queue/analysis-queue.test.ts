@@ -3,7 +3,7 @@ import { createIsolatedDatabase, dbTest } from "@unwrapped/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { AnalysisQueue, type ClaimedTask } from "../../src/queue/analysis-queue.js";
+import { AnalysisQueue, type ClaimedTask, DRAFT_MAX_BYTES } from "../../src/queue/analysis-queue.js";
 import { QUEUE_CHANNEL, STATUS_CHANNEL } from "../../src/queue/channels.js";
 import { parseStatusEvent, type StatusEvent } from "../../src/queue/status-event.js";
 import { storedResult } from "../support/stored-result.js";
@@ -67,6 +67,30 @@ describe("AnalysisQueue.enqueue", () => {
     await queue.complete(task, verdict);
     expect((await queue.enqueue(user.id))?.id).not.toBe(task.id);
   });
+});
+
+describe("AnalysisQueue.publishDraft", () => {
+  dbTest(
+    "stores the draft under the lease, bounded, and every other transition clears it",
+    async ({ db }) => {
+      const { queue } = queueFor(db);
+      const user = await createUser(db);
+      await queue.enqueue(user.id);
+      const [task] = (await queue.claim("worker-1", 1)) as [ClaimedTask];
+      expect(await queue.publishDraft(task, "Your taste is")).toBe(true);
+      expect(await row(db, task.id)).toMatchObject({ draft: "Your taste is", stage: "queued" });
+      await queue.publishDraft(task, "x".repeat(DRAFT_MAX_BYTES + 10));
+      const bounded = (await row(db, task.id)).draft ?? "";
+      expect(bounded.startsWith("…")).toBe(true);
+      expect(Buffer.byteLength(bounded, "utf8")).toBeLessThanOrEqual(DRAFT_MAX_BYTES);
+      await queue.advance(task, "saving", 0.9);
+      expect((await row(db, task.id)).draft).toBeNull();
+      expect(await queue.publishDraft({ ...task, leaseToken: crypto.randomUUID() }, "stolen")).toBe(false);
+      await queue.complete(task, { ...verdict, promptVersion: "v-test" });
+      expect(await row(db, task.id)).toMatchObject({ draft: null, promptVersion: "v-test" });
+      expect(await queue.publishDraft(task, "too late")).toBe(false);
+    },
+  );
 });
 
 describe("AnalysisQueue leases", () => {
@@ -286,6 +310,7 @@ describe("AnalysisQueue with committed data", () => {
           "attempts",
           "completedAt",
           "createdAt",
+          "draft",
           "errorCode",
           "errorMessage",
           "id",

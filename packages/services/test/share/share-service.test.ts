@@ -30,6 +30,7 @@ async function completedAnalysis(
   ) as ClaimedTask;
   await queue.complete(task, {
     judge: "rules",
+    promptVersion: null,
     profile: new Profiler().profile(obscureIndie),
     label: "UNDERGROUND INDIE CRATE-DIGGER",
     description: "A verdict.",

@@ -138,6 +138,7 @@ describe("StandingsService", () => {
         description: "words",
         criticalAcclaim,
         mainstream: 0.5,
+        promptVersion: null,
         shareToken: `token-${task.id}`,
       });
       clock.advance(1000);

@@ -9,7 +9,10 @@
  *   await llm.close();
  *
  * `POST /v1/chat/completions` answers with the scripted replies in order; when none is queued it answers
- * with `llmReplies.verdict()`, so end-to-end tests can use the stub without scripting it. Every request
+ * with `llmReplies.verdict()`, so end-to-end tests can use the stub without scripting it. A request with
+ * `stream: true` gets the content as server-sent chunks (`data: {choices:[{delta:{content}}]}` … then
+ * `data: [DONE]`), like OpenAI's API; a reply can cut the stream after some chunks, or hold the rest of
+ * it until a promise settles (to prove that a watcher saw the first words before the model finished). Every request
  * is recorded, with its Authorization header and parsed body, so tests can check what was (and was not)
  * sent. Any other route is a 404.
  */
@@ -30,6 +33,18 @@ export interface LlmStubReply {
   readonly rawBody?: string;
   /** Wait this long before answering (longer than the judge's timeout to make it time out). */
   readonly delayMs?: number;
+  /** Streamed answers: the content is split into this many chunks (8 unless given). */
+  readonly chunks?: number;
+  /** Streamed answers: after this many chunks the connection is destroyed, mid-answer. */
+  readonly cutAfterChunks?: number;
+  /** Streamed answers: after `chunks` chunks, the rest waits until `until` settles. */
+  readonly holdAfter?: { readonly chunks: number; readonly until: Promise<unknown> };
+  /** Streamed answers: chunk `index` (0-based) is sent once the promise this returns settles. */
+  readonly beforeChunk?: (index: number) => Promise<unknown>;
+  /** Answer with one JSON body even when the request asks for a stream (servers that do not stream). */
+  readonly ignoreStream?: boolean;
+  /** Streamed answers: called with each chunk's content as it is sent. */
+  readonly onChunk?: (content: string, index: number) => void;
 }
 
 export interface LlmChatMessage {
@@ -48,6 +63,7 @@ export interface LlmStubRequest {
     readonly messages?: readonly LlmChatMessage[];
     readonly temperature?: number;
     readonly response_format?: { readonly type?: string };
+    readonly stream?: boolean;
   } | null;
   readonly rawBody: string;
   /** Every message's content joined with blank lines: what the model would have read. */
@@ -167,6 +183,15 @@ export async function startLlmStub(): Promise<LlmStub> {
       });
       if (response.destroyed) return;
     }
+    if (
+      body?.stream === true &&
+      !reply.ignoreStream &&
+      reply.rawBody === undefined &&
+      (reply.status ?? 200) === 200
+    ) {
+      await stream(response, reply, body.model);
+      return;
+    }
     const payload = reply.rawBody ?? JSON.stringify(completionOf(reply.content, body?.model));
     response.writeHead(reply.status ?? 200, { "content-type": "application/json" });
     response.end(payload);
@@ -193,6 +218,45 @@ export async function startLlmStub(): Promise<LlmStub> {
   };
 }
 
+/** The content as OpenAI streams it: role first, then content deltas, a finish reason, [DONE]. */
+async function stream(
+  response: ServerResponse,
+  reply: LlmStubReply,
+  model: string | undefined,
+): Promise<void> {
+  const content = contentOf(reply.content);
+  const count = Math.max(1, reply.chunks ?? 8);
+  const size = Math.ceil(content.length / count);
+  const pieces = Array.from({ length: count }, (_, index) => content.slice(index * size, (index + 1) * size));
+  const event = (delta: Record<string, unknown>, finishReason: string | null = null) =>
+    `data: ${JSON.stringify({
+      id: "chatcmpl-stub",
+      object: "chat.completion.chunk",
+      created: 1_767_225_600,
+      model: model ?? "stub",
+      choices: [{ index: 0, delta, finish_reason: finishReason }],
+    })}\n\n`;
+  response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  response.write(event({ role: "assistant", content: "" }));
+  for (const [index, piece] of pieces.entries()) {
+    if (reply.cutAfterChunks !== undefined && index >= reply.cutAfterChunks) {
+      response.destroy();
+      return;
+    }
+    if (reply.holdAfter && index === reply.holdAfter.chunks) await reply.holdAfter.until.catch(() => {});
+    await reply.beforeChunk?.(index).catch(() => {});
+    if (response.destroyed) return;
+    response.write(event({ content: piece }));
+    reply.onChunk?.(piece, index);
+  }
+  response.write(event({}, "stop"));
+  response.end("data: [DONE]\n\n");
+}
+
+function contentOf(content: LlmStubReply["content"]): string {
+  return typeof content === "string" ? content : JSON.stringify(content ?? {});
+}
+
 function completionOf(content: LlmStubReply["content"], model: string | undefined) {
   return {
     id: "chatcmpl-stub",
@@ -204,7 +268,7 @@ function completionOf(content: LlmStubReply["content"], model: string | undefine
         index: 0,
         message: {
           role: "assistant",
-          content: typeof content === "string" ? content : JSON.stringify(content ?? {}),
+          content: contentOf(content),
         },
         finish_reason: "stop",
       },

@@ -14,6 +14,7 @@ export function storedResult(overrides: Partial<StoredResult> = {}): StoredResul
     criticalAcclaim: 0.5,
     mainstream: 0.5,
     shareToken: "share-token-0123456789abcdef",
+    promptVersion: null,
     ...overrides,
   };
 }

@@ -1,15 +1,29 @@
+import type { VerdictTone } from "@unwrapped/db";
 import type { TasteProfile } from "../taste-profile.js";
 import { SOURCES } from "../types.js";
 import { countWords, DESCRIPTION_WORDS } from "../word-limits.js";
+import {
+  decadeSpan,
+  isMostlyOneFamily,
+  loyaltyBand,
+  peakDecade,
+  percent,
+  popularityBand,
+  spokenCount,
+} from "./claims.js";
 import { FAMILY_VOICE } from "./family-voice.js";
 import { familyEntry, type GenreFamily } from "./genre-families.js";
-import type { Trait, TraitName } from "./traits.js";
+import { TONE_VOICE } from "./tone-voice.js";
+import { TRAITS, type Trait, type TraitName } from "./traits.js";
 
 /**
- * The rules judge's words: a description of five paragraphs, each assembled from sentences that the
- * profile's traits, scores and signals select. Deterministic: variety between listeners comes from
- * which sentences their traits select, and between equal-trait listeners from an FNV-1a hash of their
- * top artist ids and genres (`seed`), never from randomness.
+ * The rules judge's words. A description is one of several structures (the order and grouping of its
+ * paragraphs), each paragraph assembled from sentences that the profile's traits, scores and signals
+ * select, each sentence picked from a bank of phrasings. Deterministic: the picks come from an FNV-1a
+ * hash of the listener's top artist ids and genres (`seed`) and a per-slot salt, never from randomness,
+ * so the same profile always reads the same. Facts (numbers, names, the label) do not depend on the
+ * tone; the tone picks the voice of the remarks around them (tone-voice.ts). Statements of fact come
+ * from claims.ts.
  */
 
 /** Everything the copy is written from. */
@@ -19,6 +33,7 @@ export interface Reading {
   readonly name: string | null;
   /** Picks among variants of a sentence (variantSeedOf). */
   readonly seed: string;
+  readonly tone: VerdictTone;
   readonly family: GenreFamily;
   readonly familyShare: number | null;
   readonly traits: readonly Trait[];
@@ -44,16 +59,45 @@ interface Names {
   readonly third: string | null;
 }
 
+interface Paragraph {
+  readonly text: string;
+  /** Dropped (last first) when the description runs over its word limit. */
+  readonly optional: boolean;
+}
+
+type Section = "opening" | "genres" | "popularity" | "time" | "closing";
+
+/** The structures a description takes: the order of the middle paragraphs, and which are merged. */
+const STRUCTURES: readonly (readonly (Section | readonly Section[])[])[] = [
+  ["opening", "genres", "popularity", "time", "closing"],
+  ["opening", "time", "genres", "popularity", "closing"],
+  [["opening", "genres"], "popularity", "time", "closing"],
+  ["opening", "popularity", ["genres", "time"], "closing"],
+  [["opening", "popularity"], "genres", "time", "closing"],
+];
+
 export function describe(reading: Reading): string {
   const names = namesOf(reading.profile);
-  const paragraphs = [
-    { text: opening(reading, names), optional: false },
-    { text: genreParagraph(reading), optional: false },
-    { text: popularityParagraph(reading), optional: false },
-    { text: timeParagraph(reading), optional: true },
-    { text: closing(reading), optional: false },
-  ];
-  let kept = paragraphs.filter((paragraph) => paragraph.text.length > 0);
+  const sections: Record<Section, Paragraph> = {
+    opening: { text: opening(reading, names), optional: false },
+    genres: { text: genreParagraph(reading), optional: false },
+    popularity: { text: popularityParagraph(reading), optional: false },
+    time: { text: timeParagraph(reading), optional: true },
+    closing: { text: closing(reading), optional: false },
+  };
+  const structure = choose(reading, "structure", STRUCTURES);
+  let kept: Paragraph[] = structure
+    .map((part): Paragraph => {
+      const parts = (typeof part === "string" ? [part] : part).map((section) => sections[section]);
+      return {
+        text: parts
+          .map((paragraph) => paragraph.text)
+          .filter((text) => text.length > 0)
+          .join(" "),
+        optional: parts.every((paragraph) => paragraph.optional),
+      };
+    })
+    .filter((paragraph) => paragraph.text.length > 0);
   while (
     countWords(kept.map((p) => p.text).join(" ")) > DESCRIPTION_WORDS.max &&
     kept.some((p) => p.optional)
@@ -68,34 +112,50 @@ export function describe(reading: Reading): string {
 
 function opening(reading: Reading, names: Names): string {
   const { profile, name } = reading;
-  const greeting = choose(reading, "greeting", [
-    name
-      ? `${name}, we have been through your listening history, and we have thoughts.`
-      : "We have been through your listening history, and we have thoughts.",
-    name
-      ? `Right then, ${name}: your listening history is in, and it says a lot.`
-      : "Right then: your listening history is in, and it says a lot.",
-    name
-      ? `Pull up a chair, ${name}, because your listening history has been read in full.`
-      : "Pull up a chair, because your listening history has been read in full.",
-    name
-      ? `Good news, ${name}: your music taste has been examined, and it has a personality.`
-      : "Good news: your music taste has been examined, and it has a personality.",
-  ]);
+  const greeting = choose(reading, "greeting", TONE_VOICE[reading.tone].greetings)(name);
   if (profile.topArtists.length === 0) {
     return `${greeting} Spotify did not share your top artists this time, so your heroes stay anonymous, but ${countsPhrase(profile)} still paint a picture.`;
   }
   const crown = choose(reading, "crown", FAMILY_VOICE[reading.family].crowns)(names.top);
   const court =
     names.second && names.third
-      ? `${names.second} and ${names.third} complete the inner circle`
+      ? choose(reading, "court", [
+          `${names.second} and ${names.third} complete the inner circle.`,
+          `${names.second} and ${names.third} follow close behind.`,
+          `Right behind: ${names.second}, then ${names.third}.`,
+          `${names.second} takes second place, ${names.third} third.`,
+          `Next in line are ${names.second} and ${names.third}.`,
+          `${names.second} and ${names.third} round out the podium.`,
+          `The supporting cast: ${names.second} and ${names.third}.`,
+          `${names.second} and ${names.third} are never far away.`,
+          `After that, ${names.second} and ${names.third}.`,
+          `${names.second} and ${names.third} hold the next two spots.`,
+        ])
       : names.second
-        ? `${names.second} is the loyal sidekick`
-        : "nobody else comes close";
-  return `${greeting} ${crown} Across ${countsPhrase(profile)}, ${court}.`;
+        ? `${names.second} is the loyal sidekick.`
+        : "Nobody else comes close.";
+  return `${greeting} ${crown} ${court} ${countsSentence(reading)}`;
 }
 
-/** "7 top artists, 8 top tracks and 6 recent plays", leaving out what is zero. */
+/** How much listening the verdict read, in words a person would use. */
+function countsSentence(reading: Reading): string {
+  const { artists, tracks } = reading.profile.counts;
+  if (artists === 0 && tracks === 0) return `It all comes from ${countsPhrase(reading.profile)}.`;
+  const a = spokenCount(artists);
+  const t = spokenCount(tracks);
+  return choose(reading, "counts", [
+    `That is ${a} artists and ${t} favourite tracks in all.`,
+    `We read ${a} artists and ${t} tracks you keep coming back to.`,
+    `In all: ${a} artists, ${t} tracks.`,
+    `Your top lists hold ${a} artists and ${t} tracks.`,
+    `Counting every list, that makes ${a} artists and ${t} tracks.`,
+    `All told, ${a} artists and ${t} tracks made your top lists.`,
+    `Between them: ${a} artists, ${t} tracks on repeat.`,
+    `The evidence: ${a} artists and ${t} tracks.`,
+  ]);
+}
+
+/** "seven top artists, around 20 top tracks and 50 recent plays", leaving out what is zero. */
 function countsPhrase(profile: TasteProfile): string {
   const { artists, tracks, recentPlays } = profile.counts;
   const parts = [
@@ -105,7 +165,7 @@ function countsPhrase(profile: TasteProfile): string {
   ] as const;
   const phrases = parts
     .filter(([count]) => count > 0)
-    .map(([count, one, many]) => `${count} ${count === 1 ? one : many}`);
+    .map(([count, one, many]) => `${spokenCount(count)} ${count === 1 ? one : many}`);
   if (phrases.length === 0) return "what little Spotify shared";
   return phrases.length === 1
     ? phrases[0]!
@@ -119,25 +179,52 @@ function genreParagraph(reading: Reading): string {
   if (!first) return aside;
   const runnersUp =
     second && third
-      ? `, with ${second.genre} (${percent(second.share)}) and ${third.genre} (${percent(third.share)}) close behind`
+      ? choose(reading, "runners-up", [
+          `, with ${second.genre} (${percent(second.share)}) and ${third.genre} (${percent(third.share)}) close behind`,
+          `; ${second.genre} (${percent(second.share)}) and ${third.genre} (${percent(third.share)}) come next`,
+          `, then ${second.genre} at ${percent(second.share)} and ${third.genre} at ${percent(third.share)}`,
+          `, ahead of ${second.genre} (${percent(second.share)}) and ${third.genre} (${percent(third.share)})`,
+        ])
       : second
-        ? `, with ${second.genre} (${percent(second.share)}) as the side dish`
+        ? `, with ${second.genre} (${percent(second.share)}) on the side`
         : "";
-  const sentences = [`${percent(first.share)} of your rotation is ${first.genre}${runnersUp}.`];
+  const share = percent(first.share);
+  const sentences = [
+    upperFirst(
+      choose(reading, "top-genre", [
+        `${share} of your rotation is ${first.genre}${runnersUp}.`,
+        `${first.genre} leads your genres at ${share}${runnersUp}.`,
+        `Your top genre is ${first.genre}, at ${share}${runnersUp}.`,
+        `By genre, ${first.genre} comes first with ${share}${runnersUp}.`,
+      ]),
+    ),
+  ];
   const diversity = profile.genreDiversity;
+  const noun = familyEntry(reading.family).noun;
+  if (isMostlyOneFamily(reading.familyShare) && reading.family !== "ECLECTIC") {
+    sentences.push(
+      choose(reading, "mostly", [
+        `Most of it is ${noun}, whatever the sub-genre says.`,
+        `Strip away the sub-genres and most of it is ${noun}.`,
+        `However you slice it, most of it is ${noun}.`,
+        `Under the labels, most of it is ${noun}.`,
+        `Call it what you like: most of it is ${noun}.`,
+        `Most of it is ${noun}, really.`,
+      ]),
+    );
+  }
   if (diversity !== null) {
     const score = diversity.toFixed(2);
-    if (diversity >= 0.8) {
-      sentences.push(
-        reading.family === "ECLECTIC" || (reading.familyShare ?? 1) < 0.5
-          ? `A genre diversity of ${score} out of 1 means you roam widely and refuse to be put in a box.`
-          : `A genre diversity of ${score} out of 1 sounds adventurous until you notice most of it is ${familyEntry(reading.family).noun} wearing different hats.`,
-      );
-    } else if (diversity >= 0.45) {
-      sentences.push(`A genre diversity of ${score} out of 1: curious, but you always find your way home.`);
-    } else {
-      sentences.push(`A genre diversity of ${score} out of 1 tells us you found your lane and parked in it.`);
-    }
+    const voice = TONE_VOICE[reading.tone];
+    const band = diversity >= 0.45 ? voice.wideRange : diversity >= 0.2 ? voice.someRange : voice.oneLane;
+    sentences.push(
+      `${choose(reading, "diversity-figure", [
+        `Genre diversity: ${score} out of 1.`,
+        `Your genre diversity comes to ${score}.`,
+        `Across genre families you score ${score} for diversity.`,
+        `Diversity across families: ${score}.`,
+      ])} ${choose(reading, "diversity", band)}`,
+    );
   }
   sentences.push(aside);
   return sentences.join(" ");
@@ -155,62 +242,90 @@ function popularityParagraph(reading: Reading): string {
   }
   const average = profile.averagePopularity === null ? null : Math.round(profile.averagePopularity);
   const weighted = profile.weightedPopularity === null ? null : Math.round(profile.weightedPopularity);
+  const shown = average ?? weighted;
   const figures =
     average !== null && weighted !== null && weighted !== average
-      ? `Your artists and tracks have an average popularity of ${average}/100, or ${weighted}/100 when your favourites count double.`
-      : `Your artists and tracks have an average popularity of ${average ?? weighted}/100.`;
-  const popularity = reading.popularity;
-  const band =
-    popularity >= 75
-      ? choose(reading, "chart", [
-          "That is chart territory: you do not discover music so much as arrive at it along with everybody else, right on time.",
-          "In other words, your music taste has its own billboard and probably a fragrance line.",
+      ? choose(reading, "figures-two", [
+          `Your artists and tracks have an average popularity of ${average}/100, or ${weighted}/100 when your favourites count double.`,
+          `Popularity: ${average}/100 on average, ${weighted}/100 weighted towards your favourites.`,
+          `On Spotify's popularity scale you average ${average}/100, and ${weighted}/100 once rank counts.`,
+          `Average popularity ${average}/100; weight it by rank and it is ${weighted}/100.`,
+          `Your music scores ${average}/100 for popularity, ${weighted}/100 counting your top picks more.`,
+          `Spotify rates your listening ${average}/100 for popularity (${weighted}/100 by rank).`,
         ])
-      : popularity >= 55
-        ? choose(reading, "familiar", [
-            "Comfortably mainstream, with just enough deep cuts to win an argument at dinner.",
-            "Familiar enough for a road trip, respectable enough to survive a record-shop clerk's raised eyebrow.",
-          ])
-        : popularity >= 35
-          ? choose(reading, "between", [
-              "That puts you halfway between the charts and the crates: popular enough to sing along, obscure enough to feel superior about it.",
-              "You hover just under the radar, close enough to the charts to wave at them and far enough to pretend you did not.",
-            ])
-          : choose(reading, "underground", [
-              "Most of your favourites have fewer monthly listeners than a mid-sized village, and you like it that way.",
-              "Some of these artists could fit their entire fan base in your living room, and you would be the one bringing snacks.",
-            ]);
-  return `${figures} ${band}`;
+      : choose(reading, "figures-one", [
+          `Your artists and tracks have an average popularity of ${shown}/100.`,
+          `Popularity: ${shown}/100 on average.`,
+          `Your average on Spotify's popularity scale: ${shown}/100.`,
+          `Your music scores ${shown}/100 for popularity.`,
+          `Popularity check: ${shown}/100.`,
+          `Spotify rates your listening ${shown}/100 for popularity.`,
+          `Measured by popularity, you land at ${shown}/100.`,
+        ]);
+  const band = TONE_VOICE[reading.tone].popularity[popularityBand(reading.popularity)];
+  return `${figures} ${choose(reading, "popularity-band", band)}`;
 }
 
 function timeParagraph(reading: Reading): string {
   const { profile, vintageShare } = reading;
   const sentences: string[] = [];
-  const decades = profile.decades;
-  if (decades !== null && decades.length > 0) {
-    const peak = [...decades].sort((a, b) => b.share - a.share || a.decade - b.decade)[0]!;
-    sentences.push(`${percent(peak.share)} of your tracks were released in the ${peak.decade}s.`);
+  const peak = peakDecade(profile.decades);
+  const span = decadeSpan(profile.decades);
+  if (peak) {
+    const share = percent(peak.share);
+    sentences.push(
+      choose(reading, "peak-decade", [
+        `${share} of your tracks were released in the ${peak.decade}s.`,
+        `The ${peak.decade}s account for ${share} of your tracks.`,
+        `Your busiest decade is the ${peak.decade}s, with ${share} of your tracks.`,
+        `By release date, the ${peak.decade}s win with ${share}.`,
+      ]),
+    );
     if (vintageShare !== null && has(reading, "nostalgic")) {
       sentences.push(
         choose(reading, "vintage", [
-          "You treat the present as an optional extra: as far as you are concerned, the good stuff was pressed on vinyl long before anyone had a phone.",
+          "You treat the present as an optional extra: the good stuff was pressed on vinyl long before anyone had a phone.",
           `You are ${percent(vintageShare)} vintage, and you would like a word with whoever invented the skip button.`,
+          `With ${percent(vintageShare)} of it from before 1990, your collection could apply for a pension.`,
         ]),
       );
     } else if (peak.decade >= 2020) {
-      sentences.push("You live in the new-release tab and refresh it like it owes you money.");
-    } else if (peak.decade >= 2010) {
-      sentences.push("Your heart belongs to the streaming decade that raised you, and it shows.");
+      sentences.push(
+        choose(reading, "new-releases", [
+          "You live in the new-release tab and refresh it like it owes you money.",
+          "Fresh releases are your natural habitat; last year already feels like history.",
+          "You hear this decade's music while it is still warm.",
+          "New music is your default setting.",
+          "Your playlists could pass for this week's release schedule.",
+        ]),
+      );
+    } else if (peak.decade >= 2000) {
+      sentences.push(
+        choose(reading, "recent-past", [
+          `Your heart belongs to the ${peak.decade}s, and it shows.`,
+          `The ${peak.decade}s are where your taste feels at home.`,
+          `Something about the ${peak.decade}s keeps pulling you back.`,
+        ]),
+      );
     } else {
       sentences.push(
-        "You suspect music peaked somewhere around the turn of the millennium, and your playlists agree.",
+        choose(reading, "older", [
+          `You suspect music peaked in the ${peak.decade}s, and your playlists agree.`,
+          `For you, the ${peak.decade}s never really ended.`,
+          `The ${peak.decade}s called, and you picked up on the first ring.`,
+        ]),
       );
     }
-    if (decades.length >= 4) {
-      const oldest = decades[0]!.decade;
-      const newest = decades[decades.length - 1]!.decade;
+    if (span && span.count >= 4) {
       sentences.push(
-        `Still, your tracks span ${decades.length} decades, from the ${oldest}s to the ${newest}s, which makes you a time traveller with a library card.`,
+        choose(reading, "span", [
+          `Still, your tracks span ${span.count} decades, from the ${span.oldest}s to the ${span.newest}s, which makes you a time traveller with a library card.`,
+          `Your tracks cover ${span.count} decades, the ${span.oldest}s to the ${span.newest}s.`,
+          `From the ${span.oldest}s to the ${span.newest}s: ${span.count} decades in one listening history.`,
+          `That is ${span.count} decades of music, ${span.oldest}s to ${span.newest}s.`,
+          `Your timeline runs ${span.count} decades deep, ${span.oldest}s to ${span.newest}s.`,
+          `Oldest track: the ${span.oldest}s; newest: the ${span.newest}s; ${span.count} decades between.`,
+        ]),
       );
     }
   }
@@ -219,23 +334,34 @@ function timeParagraph(reading: Reading): string {
     sentences.push(
       "We could not compare this month with your all-time favourites, so your loyalty stays a mystery.",
     );
-  } else if (has(reading, "devoted")) {
-    sentences.push(
-      choose(reading, "loyal", [
-        `${percent(loyalty)} of your all-time favourites are still in this month's top: you do not do breakups.`,
-        `${percent(loyalty)} of your all-time favourites held their place this month, so your top list is basically a tenured faculty.`,
-      ]),
-    );
-  } else if (loyalty >= 0.4) {
-    sentences.push(
-      choose(reading, "steady", [
-        `${percent(loyalty)} of your all-time favourites made this month's top too, a healthy mix of old flames and new crushes.`,
-        `${percent(loyalty)} of your all-time favourites are still around this month, proof that you can commit without getting stuck.`,
-      ]),
-    );
   } else {
+    const kept = percent(loyalty);
+    const band = loyaltyBand(loyalty, devotedThreshold());
     sentences.push(
-      `Only ${percent(loyalty)} of your all-time favourites survived into this month's top, so your heart is a revolving door with excellent taste.`,
+      band === "devoted"
+        ? choose(reading, "loyal", [
+            `${kept} of your all-time favourites are still in this month's top: you do not do breakups.`,
+            `${kept} of your all-time favourites held their place this month, so your top list is basically tenured.`,
+            `This month keeps ${kept} of your all-time favourites; loyalty is your love language.`,
+            `Loyalty check: ${kept} of the old guard still on top.`,
+            `Your long-term and this-month lists overlap by ${kept}.`,
+            `Same faces, new month: ${kept} of your all-time favourites stayed.`,
+            `A ${kept} overlap between this month and all time says you stick around.`,
+          ])
+        : band === "steady"
+          ? choose(reading, "steady", [
+              `${kept} of your all-time favourites made this month's top too, a mix of old flames and new crushes.`,
+              `This month keeps ${kept} of your all-time favourites, proof that you can commit without getting stuck.`,
+              `${kept} of your long-time favourites are still around this month.`,
+              `Old favourites and new: a ${kept} overlap between this month and all time.`,
+              `Of your all-time top artists, ${kept} still feature this month.`,
+            ])
+          : choose(reading, "restless", [
+              `Only ${kept} of your all-time favourites survived into this month's top, so your heart is a revolving door.`,
+              `Just ${kept} of your all-time favourites are still in this month's top.`,
+              `This month kept a mere ${kept} of your all-time favourites; you move on fast.`,
+              `A ${kept} overlap between this month and all time: new month, new favourites.`,
+            ]),
     );
   }
   const explicit = profile.explicitShare;
@@ -246,40 +372,53 @@ function timeParagraph(reading: Reading): string {
   } else if (explicit === 0) {
     sentences.push(
       reading.family === "METAL" || reading.family === "ROCK"
-        ? "Remarkably, not one track carries an explicit tag, so all that noise is technically family-friendly."
-        : "Not a single explicit track in sight, so your playlists are safe for grandparents.",
+        ? choose(reading, "clean-loud", [
+            "Not one track carries an explicit tag, so all that noise is technically family-friendly.",
+            "Zero explicit tags: loud, but polite.",
+          ])
+        : choose(reading, "clean", [
+            "Not a single explicit track in sight, so your playlists are safe for grandparents.",
+            "No explicit tags anywhere; the parental advisory sticker never got a look-in.",
+            "Clean as a whistle: not one explicit track.",
+          ]),
     );
   }
   return sentences.join(" ");
 }
 
-/** How the verdict signs off, by the strongest trait: the last word should sound like the listener. */
-const SIGN_OFFS: Record<TraitName | "none", string> = {
-  devoted: "Never change, not that there was any danger of it.",
-  nostalgic: "Keep the needle on the record; the present will wait.",
-  underground: "Keep digging, and do tell us about the next band before everyone else ruins them.",
-  chartChasing: "Stay on top of the charts; somebody has to keep them honest.",
-  unfiltered: "Keep it loud, keep it uncensored, and maybe check the volume before the meeting.",
-  restless: "Keep moving; your next obsession is probably already on its way.",
-  omnivorous: "Keep wandering; the map of music looks better with your footprints all over it.",
-  none: "Keep pressing play; your taste is in good hands, namely yours.",
-};
+function devotedThreshold(): number {
+  const devoted = TRAITS.find((row) => row.trait === "devoted");
+  return devoted?.when.atLeast ?? 0.75;
+}
 
 function closing(reading: Reading): string {
   const { profile, name } = reading;
   const acclaim = Math.round(reading.criticalAcclaim * 100);
   const mainstream = Math.round(reading.mainstream * 100);
+  const label = reading.label;
   const scores = choose(reading, "closing", [
-    `Verdict: ${reading.label}. Critics would rate your taste ${acclaim}/100, and the charts would call it ${mainstream}/100 mainstream.`,
-    `So here it is: ${reading.label}, with critical acclaim at ${acclaim}/100 and mainstream at ${mainstream}/100.`,
-    `The official finding: ${reading.label}. Critical acclaim ${acclaim}/100, mainstream ${mainstream}/100, and no appeals accepted.`,
+    `Verdict: ${label}. Critics would rate your taste ${acclaim}/100, and the charts would call it ${mainstream}/100 mainstream.`,
+    `So here it is: ${label}, with critical acclaim at ${acclaim}/100 and mainstream at ${mainstream}/100.`,
+    `The official finding: ${label}. Critical acclaim ${acclaim}/100, mainstream ${mainstream}/100.`,
+    `${label}: acclaim ${acclaim}/100, mainstream ${mainstream}/100.`,
+    `Put it on the record: ${label}, ${acclaim}/100 with the critics and ${mainstream}/100 with the charts.`,
+    `Our ruling is ${label}, scoring ${acclaim}/100 for acclaim and ${mainstream}/100 for mainstream.`,
   ]);
-  const signOff = SIGN_OFFS[reading.traits[0]?.trait ?? "none"];
+  const signOff = choose(
+    reading,
+    "sign-off",
+    TONE_VOICE[reading.tone].signOffs[reading.traits[0]?.trait ?? "none"],
+  );
   const missing =
     profile.missingSources.length > 0
       ? ` A few of Spotify's answers never arrived (${profile.missingSources.length} of ${SOURCES.length} sources), so this verdict is built on the rest.`
       : "";
   return `${scores} ${name ? `${name}, ${lowerFirst(signOff)}` : signOff}${missing}`;
+}
+
+/** Genre names are lower case; a sentence that starts with one starts with a capital. */
+function upperFirst(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 function lowerFirst(text: string): string {
@@ -288,14 +427,14 @@ function lowerFirst(text: string): string {
 
 /** Appended only when the rest is too short: what the two scores mean, in the same voice. */
 function readingGuide(reading: Reading): string {
-  return `How to read this: critical acclaim rewards range, curiosity and a sense of history, while the mainstream score simply measures how close your listening sits to the charts. Yours land at ${Math.round(reading.criticalAcclaim * 100)} and ${Math.round(reading.mainstream * 100)} out of 100. Keep listening and the picture only gets sharper, and funnier.`;
+  return `How to read this: critical acclaim rewards acclaimed genres, range and a sense of history, while the mainstream score measures how close your listening sits to the charts. Yours land at ${Math.round(reading.criticalAcclaim * 100)} and ${Math.round(reading.mainstream * 100)} out of 100. Keep listening and the picture only gets sharper.`;
 }
 
 export function blankSlateDescription(name: string | null): string {
   const opener = name ? `${name}, we went looking` : "We went looking";
   const description = [
     `${opener} for your listening history and found a beautifully empty room. There are not enough top artists, top tracks or recent plays on this account yet for an honest verdict, and we would rather say so than invent a personality for you.`,
-    "Maybe the account is brand new, maybe you mostly listen somewhere else, or maybe Spotify simply has not worked out your favourites yet. Either way, there is nothing here to roast, and that is a first for us.",
+    "Maybe the account is brand new, maybe you mostly listen somewhere else, or maybe Spotify simply has not worked out your favourites yet. Either way, there is nothing here to roast, and that is a first for us. So there are no scores either: a number drawn from nothing would only be a guess.",
     "Here is the plan: listen to what you love for a week or two, let Spotify notice your favourites, then come back and run the analysis again. We will have a label, a score and plenty of opinions waiting for you. Until then, your taste is officially unjudged, which is more than most people can say.",
   ].join("\n\n");
   return description;
@@ -336,8 +475,4 @@ export function fnv1a(text: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
-}
-
-function percent(share: number): string {
-  return `${Math.round(share * 100)}%`;
 }

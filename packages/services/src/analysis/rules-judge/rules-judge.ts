@@ -1,7 +1,8 @@
+import type { VerdictTone } from "@unwrapped/db";
 import type { TasteProfile } from "../taste-profile.js";
 import type { Judge, JudgeContext, Verdict } from "../types.js";
 import { blankSlateDescription, describe, displayNameOf, type Reading, variantSeedOf } from "./copy.js";
-import { NEUTRAL_SCORE, scoresOf, signalsOf } from "./scoring.js";
+import { scoresOf, signalsOf } from "./scoring.js";
 import { BLANK_SLATE_LABEL, labelOf, traitInputsOf, traitsOf } from "./traits.js";
 
 /**
@@ -11,7 +12,9 @@ import { BLANK_SLATE_LABEL, labelOf, traitInputsOf, traitsOf } from "./traits.js
  * - traits.ts: the traits that apply (one table of thresholds) and the label they make;
  * - copy.ts: the description, written from the traits, scores and signals.
  *
- * Not enough data (`profile.enoughData` false): BLANK SLATE LISTENER, an honest description, scores 0.5.
+ * Not enough data (`profile.enoughData` false): BLANK SLATE LISTENER, an honest description, and no
+ * scores (null): a point drawn at 50/50 would claim a taste nobody measured. The tone (default balanced)
+ * changes the remarks, never the facts, the label or the scores.
  */
 export class RulesJudge implements Judge {
   async judge(profile: TasteProfile, context: JudgeContext): Promise<Verdict> {
@@ -20,12 +23,12 @@ export class RulesJudge implements Judge {
       return {
         label: BLANK_SLATE_LABEL,
         description: blankSlateDescription(name),
-        criticalAcclaim: NEUTRAL_SCORE,
-        mainstream: NEUTRAL_SCORE,
+        criticalAcclaim: null,
+        mainstream: null,
         judge: "rules",
       };
     }
-    const reading = readingOf(profile, name);
+    const reading = readingOf(profile, name, context.tone ?? "balanced");
     return {
       label: reading.label,
       description: describe(reading),
@@ -36,7 +39,7 @@ export class RulesJudge implements Judge {
   }
 }
 
-function readingOf(profile: TasteProfile, name: string | null): Reading {
+function readingOf(profile: TasteProfile, name: string | null, tone: VerdictTone): Reading {
   const signals = signalsOf(profile);
   const scores = scoresOf(profile);
   const traits = traitsOf(traitInputsOf(profile, signals, scores));
@@ -44,6 +47,7 @@ function readingOf(profile: TasteProfile, name: string | null): Reading {
     profile,
     name,
     seed: variantSeedOf(profile),
+    tone,
     ...signals,
     ...scores,
     traits,

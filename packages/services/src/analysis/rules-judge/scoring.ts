@@ -4,16 +4,20 @@ import { familyEntry, GENRE_FAMILIES, type GenreFamily, genreFamilyOf } from "./
 
 /**
  * The rules judge's numbers: pure functions from a profile to its scores and to the signals its traits
- * and its copy read. No text here.
+ * and its copy read. No text here. docs/verdicts.md explains the formulas and why they are stretched.
  *
- * Scores, rounded to 3 decimals:
- * - mainstream = weightedPopularity / 100 (averagePopularity / 100 when only that exists); without any
- *   popularity, the share-weighted mean of the top genres' family priors (Σ share·prior / Σ share); with
- *   neither, the neutral 0.5.
- * - criticalAcclaim = 0.35·diversity + 0.30·(1 − mainstream) + 0.20·decadeSpread + 0.15·loyalty, where
- *   diversity = genreDiversity, decadeSpread = normalised entropy of the decade shares (0 for one
- *   decade), loyalty = artistLoyalty, each 0.5 when unavailable: critics reward range, curiosity beyond
- *   the charts, a sense of history and knowing what you love.
+ * Scores, rounded to 3 decimals (the judge leaves both null when the profile has too little listening):
+ * - mainstream = σ((popularity − 45) / 10), popularity the weightedPopularity (averagePopularity when only
+ *   that exists) and σ the logistic function: popularity 25 → 0.12, 45 → 0.5, 65 → 0.88. Popularity
+ *   bunches between 20 and 70, so a plain popularity / 100 left the ends of the scale unused. Without
+ *   any popularity (development mode), the popularity is 100 × the share-weighted mean of the top
+ *   genres' family priors, stretched the same way; with neither, the neutral 0.5.
+ * - criticalAcclaim = σ((raw − ACCLAIM_CENTRE) / ACCLAIM_SCALE), raw = 0.40·familyAcclaim +
+ *   0.25·(1 − mainstream) + 0.20·genreDiversity + 0.15·decadeSpread, where familyAcclaim is the
+ *   share-weighted mean of the genres' family acclaim priors (how critics regard jazz, pop …) and
+ *   decadeSpread the normalised entropy of the decade shares (0 for one decade), each input 0.5 when
+ *   unavailable: critics reward acclaimed genres, distance from the charts, range across families and
+ *   a sense of history. The stretch spreads raw values, which sit between 0.3 and 0.7, over [0, 1].
  */
 
 /** The neutral score given when a verdict has nothing to go on. */
@@ -39,7 +43,7 @@ export interface TasteSignals {
 }
 
 export function signalsOf(profile: TasteProfile): TasteSignals {
-  const { family, share: familyShare } = dominantFamily(profile.topGenres);
+  const { family, share: familyShare } = largestFamily(profile);
   return {
     family,
     familyShare,
@@ -48,29 +52,50 @@ export function signalsOf(profile: TasteProfile): TasteSignals {
   };
 }
 
+/** The raw acclaim that maps to 0.5, and how steeply the logistic stretch rises around it. */
+export const ACCLAIM_CENTRE = 0.5;
+export const ACCLAIM_SCALE = 0.07;
+/** The popularity that maps to a mainstream score of 0.5, and the stretch around it. */
+export const MAINSTREAM_CENTRE = 45;
+export const MAINSTREAM_SCALE = 10;
+
 export function scoresOf(profile: TasteProfile): Scores {
   const mainstream = mainstreamScore(profile);
   return { mainstream, criticalAcclaim: criticalAcclaimScore(profile, mainstream) };
 }
 
 export function mainstreamScore(profile: TasteProfile): number {
-  const popularity = profile.weightedPopularity ?? profile.averagePopularity;
+  const popularity =
+    profile.weightedPopularity ?? profile.averagePopularity ?? priorPopularity(profile.topGenres);
   return round3(
-    popularity !== null ? clamp01(popularity / 100) : (genreMainstream(profile.topGenres) ?? NEUTRAL_SCORE),
+    popularity === null ? NEUTRAL_SCORE : logistic((popularity - MAINSTREAM_CENTRE) / MAINSTREAM_SCALE),
+  );
+}
+
+/** The acclaim before its stretch, 0..1. */
+export function rawAcclaim(profile: TasteProfile, mainstream: number): number {
+  const decadeSpread =
+    profile.decades === null ? null : normalisedEntropy(profile.decades.map((d) => d.share));
+  return (
+    0.4 * (genreMean(profile.topGenres, "acclaim") ?? NEUTRAL_SCORE) +
+    0.25 * (1 - mainstream) +
+    0.2 * (profile.genreDiversity ?? NEUTRAL_SCORE) +
+    0.15 * (decadeSpread ?? NEUTRAL_SCORE)
   );
 }
 
 export function criticalAcclaimScore(profile: TasteProfile, mainstream: number): number {
-  const decadeSpread =
-    profile.decades === null ? null : normalisedEntropy(profile.decades.map((d) => d.share));
-  return round3(
-    clamp01(
-      0.35 * (profile.genreDiversity ?? NEUTRAL_SCORE) +
-        0.3 * (1 - mainstream) +
-        0.2 * (decadeSpread ?? NEUTRAL_SCORE) +
-        0.15 * (profile.artistLoyalty ?? NEUTRAL_SCORE),
-    ),
-  );
+  return round3(logistic((rawAcclaim(profile, mainstream) - ACCLAIM_CENTRE) / ACCLAIM_SCALE));
+}
+
+/** The popularity the genres' families suggest (100 × the share-weighted mean prior); null without genres. */
+function priorPopularity(topGenres: readonly GenreShare[] | null): number | null {
+  const prior = genreMean(topGenres, "mainstream");
+  return prior === null ? null : prior * 100;
+}
+
+function logistic(value: number): number {
+  return 1 / (1 + Math.exp(-value));
 }
 
 /** Share of tracks released before 1990, null without decades. */
@@ -78,6 +103,16 @@ export function vintageShareOf(profile: TasteProfile): number | null {
   return profile.decades === null
     ? null
     : profile.decades.filter((entry) => entry.decade < 1990).reduce((sum, entry) => sum + entry.share, 0);
+}
+
+/**
+ * The listener's largest genre family and its share of all genre weight: the first of
+ * profile.genreFamilies. Profiles stored before genreFamilies existed fall back to the top genres.
+ */
+export function largestFamily(profile: TasteProfile): { family: GenreFamily; share: number | null } {
+  const [largest] = profile.genreFamilies ?? [];
+  if (largest) return { family: largest.family, share: largest.share };
+  return dominantFamily(profile.topGenres);
 }
 
 /**
@@ -108,21 +143,15 @@ export function dominantFamily(topGenres: readonly GenreShare[] | null): {
   return { family: best, share: listed > 0 ? bestShare / listed : null };
 }
 
-/** Σ share·prior / Σ share over the top genres, null without genres. */
-function genreMainstream(topGenres: readonly GenreShare[] | null): number | null {
+/** Σ share·prior / Σ share over the top genres, with the families' `mainstream` or `acclaim` prior; null without genres. */
+function genreMean(topGenres: readonly GenreShare[] | null, prior: "mainstream" | "acclaim"): number | null {
   if (topGenres === null) return null;
   const total = topGenres.reduce((sum, entry) => sum + entry.share, 0);
   if (total <= 0) return null;
   return (
-    topGenres.reduce(
-      (sum, entry) => sum + entry.share * familyEntry(genreFamilyOf(entry.genre)).mainstream,
-      0,
-    ) / total
+    topGenres.reduce((sum, entry) => sum + entry.share * familyEntry(genreFamilyOf(entry.genre))[prior], 0) /
+    total
   );
-}
-
-function clamp01(value: number): number {
-  return Math.min(1, Math.max(0, value));
 }
 
 function round3(value: number): number {

@@ -42,11 +42,11 @@ const noDominantFamily: Threshold = { input: "familyShare", atMost: 0.5 };
 export const TRAITS = [
   rule("devoted", "DEVOTED", "LIFER", { input: "artistLoyalty", atLeast: 0.75 }),
   rule("nostalgic", "NOSTALGIC", "ARCHIVIST", { input: "vintageShare", atLeast: 0.5 }),
-  rule("underground", "UNDERGROUND", "CRATE-DIGGER", { input: "mainstream", atMost: 0.4 }),
-  rule("chartChasing", "CHART-CHASING", "MAXIMALIST", { input: "mainstream", atLeast: 0.7 }),
+  rule("underground", "UNDERGROUND", "CRATE-DIGGER", { input: "mainstream", atMost: 0.38 }),
+  rule("chartChasing", "CHART-CHASING", "MAXIMALIST", { input: "mainstream", atLeast: 0.92 }),
   rule("unfiltered", "UNFILTERED", "PROVOCATEUR", { input: "explicitShare", atLeast: 0.5 }),
   rule("restless", "RESTLESS", "NOMAD", { input: "artistLoyalty", atMost: 0.2 }),
-  rule("omnivorous", "OMNIVOROUS", "WANDERER", { input: "genreDiversity", atLeast: 0.85 }, noDominantFamily),
+  rule("omnivorous", "OMNIVOROUS", "WANDERER", { input: "genreDiversity", atLeast: 0.45 }, noDominantFamily),
 ] as const;
 
 function rule<const Name extends string>(

@@ -8,7 +8,12 @@ describe("genre families", () => {
     expect(genreFamilyOf("nwobhm")).toBe("METAL");
     expect(genreFamilyOf("hard bop")).toBe("JAZZ");
     expect(genreFamilyOf("k-pop")).toBe("POP");
-    expect(genreFamilyOf("drone")).toBe("ECLECTIC");
+    expect(genreFamilyOf("latin hip hop")).toBe("LATIN");
+    expect(genreFamilyOf("trap latino")).toBe("LATIN");
+    expect(genreFamilyOf("latin jazz")).toBe("JAZZ");
+    expect(genreFamilyOf("drone")).toBe("ELECTRONIC");
+    expect(genreFamilyOf("orchestral soundtrack")).toBe("CLASSICAL");
+    expect(genreFamilyOf("small room")).toBe("ECLECTIC");
   });
 
   it("give families without a row of their own the unmatched prior", () => {

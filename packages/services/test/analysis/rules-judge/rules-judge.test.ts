@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Profiler } from "../../../src/analysis/profiler.js";
 import { RulesJudge } from "../../../src/analysis/rules-judge/rules-judge.js";
+import { scoresOf } from "../../../src/analysis/rules-judge/scoring.js";
 import type { TasteProfile } from "../../../src/analysis/taste-profile.js";
 import type { ListeningData, Verdict } from "../../../src/analysis/types.js";
 import { countWords } from "../../../src/analysis/word-limits.js";
@@ -80,7 +81,7 @@ describe("RulesJudge", () => {
       chartPop: "CHART-CHASING POP MAXIMALIST",
       loyalMetalhead: "DEVOTED METAL ARCHIVIST",
       jazzNostalgic: "NOSTALGIC JAZZ ARCHIVIST",
-      hipHop: "UNFILTERED HIP-HOP MAXIMALIST",
+      hipHop: "CHART-CHASING HIP-HOP PROVOCATEUR",
     });
     expect(new Set(Object.values(labels)).size).toBe(5);
   });
@@ -121,26 +122,20 @@ describe("RulesJudge", () => {
     }
   });
 
-  it("computes the scores from the documented formulas", async () => {
+  it("scores with the documented formulas (scoring.ts)", async () => {
     const profile = profiler.profile(jazzNostalgic);
     const verdict = await judge.judge(profile, { displayName: null });
-    // mainstream = weightedPopularity / 100 = 57.0439 / 100.
-    expect(verdict.mainstream).toBe(0.57);
-    // decade spread: entropy of 0.5 / 0.375 / 0.125 over ln 3 = 0.886…
-    const spread =
-      -[0.5, 0.375, 0.125].reduce((sum, share) => sum + share * Math.log(share), 0) / Math.log(3);
-    const expected =
-      0.35 * (profile.genreDiversity ?? 0) +
-      0.3 * (1 - 0.57) +
-      0.2 * spread +
-      0.15 * (profile.artistLoyalty ?? 0);
-    expect(verdict.criticalAcclaim).toBe(Math.round(expected * 1000) / 1000);
+    expect({ criticalAcclaim: verdict.criticalAcclaim, mainstream: verdict.mainstream }).toEqual(
+      scoresOf(profile),
+    );
+    // σ((57.0439 − 45) / 10)
+    expect(verdict.mainstream).toBe(0.769);
   });
 
   it("derives mainstream from genre families when Spotify withholds popularity", async () => {
     const verdict = await verdictFor(developmentMode);
-    // Every genre of the pop listener belongs to the POP family, whose prior is 0.85.
-    expect(verdict.mainstream).toBe(0.85);
+    // Every genre of the pop listener belongs to the POP family, whose prior is 0.85: σ((85 − 45) / 10).
+    expect(verdict.mainstream).toBe(0.982);
     expect(verdict.label).toBe("CHART-CHASING POP MAXIMALIST");
     expect(verdict.description).toContain("Spotify keeps popularity numbers to itself");
     expect(verdict.description).toContain("Taylor Swift");
@@ -154,19 +149,15 @@ describe("RulesJudge", () => {
     expect(verdict.label).toBe("WELL-ROUNDED GENRE-FLUID LISTENER");
   });
 
-  it("names the listener's top artist, top genre and numbers", async () => {
+  it("names the listener's top artist, top genre and its share", async () => {
     for (const [name, data] of Object.entries(ALL_LISTENERS)) {
       const profile = profiler.profile(data);
       const { description } = await judge.judge(profile, { displayName: null });
       const topGenre = profile.topGenres?.[0];
       expect(description, name).toContain(profile.topArtists[0]?.name ?? "missing top artist");
-      expect(description, name).toContain(
-        `${Math.round((topGenre?.share ?? 0) * 100)}% of your rotation is ${topGenre?.genre}`,
-      );
-      if (profile.averagePopularity !== null) {
-        expect(description, name).toContain(
-          `average popularity of ${Math.round(profile.averagePopularity)}/100`,
-        );
+      if (topGenre) {
+        expect(description.toLowerCase(), name).toContain(topGenre.genre.toLowerCase());
+        expect(description, name).toContain(`${Math.round(topGenre.share * 100)}%`);
       }
     }
   });
@@ -190,7 +181,7 @@ describe("RulesJudge", () => {
     const withName = await verdictFor(hipHop, "  Sam  ");
     expect(withName.description).toContain("Sam");
     const withoutName = await verdictFor(hipHop, null);
-    expect(withoutName.description).not.toContain("Sam");
+    expect(withoutName.description).not.toMatch(/\bSam\b/);
     expect(withName.label).toBe(withoutName.label);
     expect(withName.description).not.toContain("rap-artist-0");
     expect(withName.description).not.toContain("https://");
@@ -206,8 +197,8 @@ describe("RulesJudge", () => {
     const verdict = await verdictFor(emptyAccount, "Newcomer");
     expect(verdict).toMatchObject({
       label: "BLANK SLATE LISTENER",
-      criticalAcclaim: 0.5,
-      mainstream: 0.5,
+      criticalAcclaim: null,
+      mainstream: null,
       judge: "rules",
     });
     expect(countWords(verdict.description)).toBeGreaterThanOrEqual(120);

@@ -7,7 +7,7 @@ const neutral: TraitInputs = {
   vintageShare: 0.2,
   mainstream: 0.5,
   explicitShare: 0.1,
-  genreDiversity: 0.5,
+  genreDiversity: 0.3,
   familyShare: 0.4,
 };
 

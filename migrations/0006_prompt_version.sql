@@ -1,0 +1,2 @@
+ALTER TABLE "analyses" ADD COLUMN "draft" text;--> statement-breakpoint
+ALTER TABLE "analyses" ADD COLUMN "prompt_version" text;
