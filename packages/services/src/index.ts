@@ -4,6 +4,12 @@
  */
 export { AnalysisResult, AnalysisStatus, HistoryPage, Tone } from "./analysis/views.js";
 export { SessionTokens } from "./auth/sessions.js";
+export {
+  OAUTH_STATE_TTL_SECONDS,
+  type SignInStart,
+  signInBinding,
+  signInCookieName,
+} from "./auth/sign-in.js";
 export { Me } from "./auth/users.js";
 export { type Clock, ManualClock, type Timers } from "./clock.js";
 export {
@@ -20,5 +26,15 @@ export { defaultHttpDependencies, type HttpDependencies } from "./http/retry.js"
 export { createLogger, type Logger } from "./logger.js";
 export type { ClaimedTask } from "./queue/analysis-queue.js";
 export type { Worker } from "./queue/worker.js";
+export { type RateLimitBucket, RateLimiter } from "./rate-limit/rate-limiter.js";
 export { createServices, type Services } from "./services.js";
 export { SharedVerdict, ShareLink } from "./share/shared-verdict.js";
+export {
+  isPgTimestamp,
+  isUuid,
+  MAX_INPUT_DEPTH,
+  PgTimestamp,
+  SafeText,
+  Uuid,
+  unsafeInputReason,
+} from "./validation.js";

@@ -21,6 +21,7 @@ import { defaultHttpDependencies, type HttpDependencies } from "./http/retry.js"
 import { AnalysisQueue } from "./queue/analysis-queue.js";
 import { StatusHub } from "./queue/status-hub.js";
 import { Worker } from "./queue/worker.js";
+import { RateLimiter } from "./rate-limit/rate-limiter.js";
 import { ShareService } from "./share/share-service.js";
 import { SpotifyAccountsClient } from "./spotify/accounts-client.js";
 import { SpotifyWebApiClient } from "./spotify/web-api-client.js";
@@ -128,6 +129,8 @@ export function createServices(options: ServiceOptions) {
       publicUrl: config.server.publicUrl,
       freshCooldownSeconds: config.analysis.freshCooldownSeconds,
     }),
+    /** Per-client token buckets of every entry point that limits (tRPC middleware, sign-in routes). */
+    rateLimiter: new RateLimiter(config.server.rateLimits, clock),
     shares: new ShareService({ db, clock, publicUrl: config.server.publicUrl }),
     accounts: new AccountService({ db }),
     /** A worker over this process's database; the caller starts and stops it. */

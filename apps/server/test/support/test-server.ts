@@ -30,6 +30,9 @@ export async function startTestServer(
     WORKER: "inline",
     WORKER_POLL_INTERVAL_MS: "200",
     MIGRATE: "off",
+    // Test servers sign many listeners in from 127.0.0.1; the rate-limit tests set their own limits.
+    RATE_LIMIT_SIGN_IN_BURST: "100000",
+    RATE_LIMIT_AUTH_BURST: "100000",
     ...options.env,
   });
   const server = await startServer({
@@ -48,6 +51,14 @@ export async function startTestServer(
       await database.close();
     },
   };
+}
+
+/** The cookies a response set, as a Cookie header to send back (what a browser does). */
+export function cookiesOf(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0] ?? "")
+    .join("; ");
 }
 
 /** Where the tests' sign-ins return to: a loopback URL nothing listens on (redirects are not followed). */
@@ -70,7 +81,10 @@ export async function signInRedirect(
   authorize.searchParams.set("persona", persona);
   const consent = await fetch(authorize, { redirect: "manual" });
   if (consent.status !== 302) throw new Error(`authorize answered ${consent.status}`);
-  const callback = await fetch(consent.headers.get("location") ?? "", { redirect: "manual" });
+  const callback = await fetch(consent.headers.get("location") ?? "", {
+    redirect: "manual",
+    headers: { cookie: cookiesOf(login) },
+  });
   if (callback.status !== 302) throw new Error(`callback answered ${callback.status}`);
   return new URL(callback.headers.get("location") ?? "");
 }

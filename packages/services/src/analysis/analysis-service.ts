@@ -17,6 +17,7 @@ import {
   toAnalysisResult,
   toAnalysisStatus,
 } from "./views.js";
+import { isPgTimestamp, isUuid } from "../validation.js";
 
 export interface AnalysisServiceDependencies {
   readonly db: Database;
@@ -233,7 +234,7 @@ function encodeCursor(createdAt: Date, id: string): string {
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
+  if (!isUuid(id) || !isPgTimestamp(createdAt)) {
     throw new ValidationError("The cursor is not valid; use nextCursor from a previous page.");
   }
   return { createdAt, id };
