@@ -59,11 +59,19 @@ const errorMapping = t.middleware(async ({ next, path, type, ctx }) => {
 });
 
 /**
- * The one check on every procedure's raw input before its schema or any service sees it: what
- * PostgreSQL cannot store (a NUL byte in any string or key) or nesting too deep to walk is BAD_REQUEST.
+ * The one check on every procedure's raw input before its schema or any service sees it: input that
+ * cannot be read, what PostgreSQL cannot store (a NUL byte in any string or key) or nesting too deep to
+ * walk is BAD_REQUEST.
  */
 const inputGuard = t.middleware(async ({ getRawInput, next }) => {
-  const reason = unsafeInputReason(await getRawInput());
+  let raw: unknown;
+  try {
+    raw = await getRawInput();
+  } catch (cause) {
+    // JSON.parse, superjson, or a stack overflow on deeply nested input: say only that it was unreadable.
+    throw new TRPCError({ code: "BAD_REQUEST", message: UNREADABLE_MESSAGE, cause });
+  }
+  const reason = unsafeInputReason(raw);
   if (reason) throw new TRPCError({ code: "BAD_REQUEST", message: reason });
   return next();
 });

@@ -3,7 +3,7 @@ import type { DatabaseHandle } from "@unwrapped/db";
 import { createIsolatedDatabase } from "@unwrapped/db/testing";
 import type { Clock, HttpDependencies, Logger } from "@unwrapped/services";
 import { freePort, silentLogger, testConfig } from "@unwrapped/services/testing";
-import { type RunningServer, startServer } from "../../src/server.js";
+import { type RunningServer, type ServerTimeouts, startServer } from "../../src/server.js";
 
 export interface TestServer extends RunningServer {
   readonly database: DatabaseHandle;
@@ -20,6 +20,7 @@ export async function startTestServer(
     logger?: Logger;
     clock?: Clock | undefined;
     http?: HttpDependencies | undefined;
+    timeouts?: ServerTimeouts | undefined;
   } = {},
 ): Promise<TestServer> {
   const port = await freePort();
@@ -41,6 +42,7 @@ export async function startTestServer(
     logger: options.logger ?? silentLogger,
     clock: options.clock,
     http: options.http,
+    timeouts: options.timeouts,
   });
   return {
     ...server,
