@@ -150,6 +150,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await closed;
       clearTimeout(forceClose);
       await services.statusHub.close();
+      await services.revocations.close();
       if (!options.database) await database.close();
     },
   };

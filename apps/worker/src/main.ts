@@ -40,6 +40,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     worker
       .stop()
       .then(() => services.statusHub.close())
+      .then(() => services.revocations.close())
       .then(() => database.close())
       .then(
         () => process.exit(0),

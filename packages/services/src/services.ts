@@ -12,6 +12,7 @@ import { RulesJudge } from "./analysis/rules-judge/rules-judge.js";
 import { TokenService } from "./analysis/token-service.js";
 import type { Judge } from "./analysis/types.js";
 import { AccessTokens } from "./auth/access-tokens.js";
+import { RevocationList } from "./auth/revocation-list.js";
 import { SessionService } from "./auth/sessions.js";
 import { SignInService } from "./auth/sign-in.js";
 import { findUserWithConnection } from "./auth/users.js";
@@ -48,6 +49,9 @@ export function createServices(options: ServiceOptions) {
   const http = options.http ?? { ...defaultHttpDependencies, clock, timers };
   const db = database.db;
   const cipher = new TokenCipher(config.auth.tokenEncryptionKey, config.auth.previousTokenEncryptionKeys);
+  const revocations = new RevocationList(database, clock, config.auth.accessTokenTtlSeconds, logger);
+  // The session check is late-bound: SessionService needs the signer, the signer needs the check.
+  let sessions: SessionService | undefined;
   const accessTokens = new AccessTokens(
     {
       secret: config.auth.jwtSecret,
@@ -56,6 +60,10 @@ export function createServices(options: ServiceOptions) {
       ttlSeconds: config.auth.accessTokenTtlSeconds,
     },
     clock,
+    {
+      revocations,
+      sessionIsLive: (familyId, userId) => sessions?.isLive(familyId, userId) ?? Promise.resolve(false),
+    },
   );
   const spotifyAccounts = new SpotifyAccountsClient(
     {
@@ -67,11 +75,12 @@ export function createServices(options: ServiceOptions) {
     },
     { clock, http, logger },
   );
-  const sessions = new SessionService({
+  sessions = new SessionService({
     db,
     accessTokens,
     clock,
     refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
+    revocations,
   });
   const signIn = new SignInService({
     db,
@@ -115,6 +124,8 @@ export function createServices(options: ServiceOptions) {
     logger,
     cipher,
     accessTokens,
+    /** Revoked session families, pushed over NOTIFY; consulted in memory by every token check. */
+    revocations,
     spotifyAccounts,
     sessions,
     signIn,
@@ -132,7 +143,7 @@ export function createServices(options: ServiceOptions) {
     /** Per-client token buckets of every entry point that limits (tRPC middleware, sign-in routes). */
     rateLimiter: new RateLimiter(config.server.rateLimits, clock),
     shares: new ShareService({ db, clock, publicUrl: config.server.publicUrl }),
-    accounts: new AccountService({ db }),
+    accounts: new AccountService({ db, revocations }),
     /** A worker over this process's database; the caller starts and stops it. */
     createWorker(workerOptions: { id?: string | undefined } = {}) {
       return new Worker({

@@ -87,6 +87,7 @@ async function startWorld(): Promise<ApiWorld> {
   } finally {
     await worker.stop();
     await services.statusHub.close();
+    await services.revocations.close();
   }
 }
 
@@ -150,6 +151,7 @@ export const apiTest = dbTest.extend<{ api: ApiScope }>({
       });
     } finally {
       await services.statusHub.close();
+      await services.revocations.close();
     }
   },
 });
