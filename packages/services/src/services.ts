@@ -10,6 +10,7 @@ import { Persister } from "./analysis/persister.js";
 import { Profiler } from "./analysis/profiler.js";
 import { RulesJudge } from "./analysis/rules-judge/rules-judge.js";
 import { TokenService } from "./analysis/token-service.js";
+import { WatchStreams } from "./analysis/watch-streams.js";
 import type { Judge } from "./analysis/types.js";
 import { AccessTokens } from "./auth/access-tokens.js";
 import { RevocationList } from "./auth/revocation-list.js";
@@ -142,6 +143,11 @@ export function createServices(options: ServiceOptions) {
     }),
     /** Per-client token buckets of every entry point that limits (tRPC middleware, sign-in routes). */
     rateLimiter: new RateLimiter(config.server.rateLimits, clock),
+    /** The open analysis.watch streams: capped per user and per process, ended on revocation. */
+    watchStreams: new WatchStreams(
+      { perUser: config.server.watchStreamsPerUser, max: config.server.watchStreamsMax },
+      revocations,
+    ),
     shares: new ShareService({ db, clock, publicUrl: config.server.publicUrl }),
     accounts: new AccountService({ db, revocations }),
     /** A worker over this process's database; the caller starts and stops it. */
