@@ -46,7 +46,7 @@ describe("revocation across server processes", () => {
       (caught: unknown) => caught,
     );
     expect(error).toBeInstanceOf(TRPCClientError);
-    return (error as TRPCClientError<never>).data as { code: string; authReason: string };
+    return (error as TRPCClientError<never>).data as unknown as { code: string; authReason: string };
   }
 
   it("ends a logged-out family's access tokens on the other process too, without a database read per request", async () => {
@@ -87,7 +87,7 @@ describe("revocation across server processes", () => {
     const session = await signInWithPersona({ url: first.url, persona: "jazz-soul-nostalgic" });
     const client = createClient({ url: first.url, accessToken: session.accessToken });
     const begun = await client.analysis.begin.mutate();
-    await waitForAnalysis(client, begun.analysisId);
+    await waitForAnalysis(client, { analysisId: begun.analysisId });
     const result = await client.analysis.result.query({ analysisId: begun.analysisId });
     const token = result.shareToken ?? "";
     expect((await fetch(`${first.url}/s/${token}`)).status).toBe(200);
@@ -127,7 +127,7 @@ describe("revocation across server processes", () => {
     const session = await signInWithPersona({ url: first.url, persona: "metalhead" });
     const client = createClient({ url: first.url, accessToken: session.accessToken });
     const latest = await client.analysis.begin.mutate();
-    await waitForAnalysis(client, latest.analysisId);
+    await waitForAnalysis(client, { analysisId: latest.analysisId });
     await expect(client.account.disconnectSpotify.mutate()).resolves.toEqual({ ok: true });
     expect(
       await first.database.db
