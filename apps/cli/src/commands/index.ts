@@ -1,3 +1,4 @@
+import { accountCommand } from "./account.js";
 import { analyzeCommand } from "./analyze.js";
 import type { Command } from "./command.js";
 import { historyCommand } from "./history.js";
@@ -19,5 +20,6 @@ export const COMMANDS: readonly Command[] = [
   shareCommand,
   whoamiCommand,
   logoutCommand,
+  accountCommand,
   personasCommand,
 ];
