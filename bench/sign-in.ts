@@ -17,12 +17,11 @@ export function seedPersonas(count: number, first = 1): string[] {
   return Array.from({ length: count }, (_, index) => `seed:${first + index}`);
 }
 
-async function redirectLocation(
-  url: string | URL,
-  step: string,
-  jar?: { cookie: string },
-): Promise<URL> {
-  const response = await fetch(url, { redirect: "manual", headers: jar?.cookie ? { cookie: jar.cookie } : {} });
+async function redirectLocation(url: string | URL, step: string, jar?: { cookie: string }): Promise<URL> {
+  const response = await fetch(url, {
+    redirect: "manual",
+    headers: jar?.cookie ? { cookie: jar.cookie } : {},
+  });
   await response.arrayBuffer();
   // The sign-in start binds its state to the client with a cookie; carry it to the callback like a browser.
   if (jar && response.headers.getSetCookie().length > 0) {

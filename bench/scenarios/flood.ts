@@ -7,7 +7,8 @@ import { startServerProcess } from "../unwrapped.js";
 
 /** Clients flooding the rate-limited procedure, each from its own address (X-Forwarded-For, TRUST_PROXY=on). */
 const FLOODERS = 4;
-const FLOOD_CONNECTIONS_EACH = 8;
+/** Connections per flooding client, from the command line's FLOOD_CONNECTIONS (default 1: one client, one connection). */
+const FLOOD_CONNECTIONS_EACH = Number(process.env.FLOOD_CONNECTIONS ?? "1") || 1;
 /** The health probe: a few connections, as a load balancer and an orchestrator would poll. */
 const PROBE_CONNECTIONS = 2;
 
@@ -37,6 +38,8 @@ function flood(serverUrl: string, address: string, seconds: number) {
     body: JSON.stringify({ json: { code: "not-a-real-login-code" } }),
     connections: FLOOD_CONNECTIONS_EACH,
     duration: seconds,
+    // Each flooder in its own worker thread, so the probe's event loop does not queue behind them.
+    workers: 1,
   }).then((result) => ({
     requests: result.requests.total,
     tooMany: result.statusCodeStats?.["429"]?.count ?? 0,
@@ -98,7 +101,7 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
       ],
     },
     notes: [
-      `Flood: ${FLOODERS} autocannon clients x ${FLOOD_CONNECTIONS_EACH} connections POSTing auth.exchange, each with its own X-Forwarded-For address (server TRUST_PROXY=on, default RATE_LIMIT_AUTH_*: burst 20, 60/min): ${formatInteger(floodRequests)} requests, ${formatInteger(refused)} answered 429, ${formatInteger(admitted)} admitted (401, a wrong code).`,
+      `Flood: ${FLOODERS} autocannon clients (each in its own worker thread) x ${FLOOD_CONNECTIONS_EACH} connection(s) (FLOOD_CONNECTIONS) POSTing auth.exchange as fast as answers come, each with its own X-Forwarded-For address (server TRUST_PROXY=on, default RATE_LIMIT_AUTH_*: burst 20, 60/min): ${formatInteger(floodRequests)} requests, ${formatInteger(refused)} answered 429, ${formatInteger(admitted)} admitted (401, a wrong code).`,
       `Probes: autocannon, ${PROBE_CONNECTIONS} connections, ${seconds} s each, run one after the other; quiet first, then during the flood. One server process (PostgreSQL, WORKER=external, LOG_LEVEL=warn).`,
       "The flooders and the probe run in the bench's own process (one event loop), on the same 2 shared cores as the server and PostgreSQL: the probe's latency includes its own queueing.",
     ],

@@ -61,7 +61,11 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
     // One more stream for a listener at the cap: refused with TOO_MANY_REQUESTS.
     const first = listeners[0];
     const refused = first
-      ? await openStream(server.url, first.accessToken, (analyses[0] as { analysisId: string }).analysisId).then(
+      ? await openStream(
+          server.url,
+          first.accessToken,
+          (analyses[0] as { analysisId: string }).analysisId,
+        ).then(
           (subscription) => {
             subscription.unsubscribe();
             return "opened (cap not enforced!)";

@@ -5,12 +5,12 @@ import {
   isUnwrappedClientError,
   type UnwrappedClient,
 } from "@unwrapped/client";
+import { confirmOnTerminal } from "./confirm.js";
 import { CredentialsStore, credentialsFromSession, type StoredCredentials } from "./credentials.js";
 import type { CliEnvironment } from "./environment.js";
 import { CliError, NOT_SIGNED_IN, SESSION_ENDED, UsageError } from "./errors.js";
 import { createStyle, type Style } from "./format.js";
 import type { CliIo } from "./io.js";
-import { confirmOnTerminal } from "./confirm.js";
 
 export const DEFAULT_SERVER = "http://127.0.0.1:8000";
 

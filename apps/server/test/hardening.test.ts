@@ -71,7 +71,9 @@ describe("hardening: batches and rate limits", () => {
   it("limits auth.exchange per client with TOO_MANY_REQUESTS, retryAfterSeconds and Retry-After", async () => {
     const client = rawClient(server.url);
     // The bucket holds two; a wrong code still spends a token.
-    expect((await trpcError(client.auth.exchange.mutate({ code: "wrong-1" }))).data?.code).toBe("UNAUTHORIZED");
+    expect((await trpcError(client.auth.exchange.mutate({ code: "wrong-1" }))).data?.code).toBe(
+      "UNAUTHORIZED",
+    );
     expect((await trpcError(client.auth.refresh.mutate({ refreshToken: "wrong-2" }))).data?.code).toBe(
       "UNAUTHORIZED",
     );
@@ -100,7 +102,9 @@ describe("hardening: batches and rate limits", () => {
     expect((await fetch(`${server.url}/trpc/health.check`)).status).toBe(200);
 
     clock.advance(60_000); // one token back
-    expect((await trpcError(client.auth.exchange.mutate({ code: "wrong-6" }))).data?.code).toBe("UNAUTHORIZED");
+    expect((await trpcError(client.auth.exchange.mutate({ code: "wrong-6" }))).data?.code).toBe(
+      "UNAUTHORIZED",
+    );
   });
 
   it("limits the sign-in start and callback per client with 429 and Retry-After", async () => {
@@ -115,7 +119,9 @@ describe("hardening: batches and rate limits", () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(await limited.json()).toMatchObject({ error: "rate_limited" });
-    const callback = await fetch(`${server.url}/auth/spotify/callback?state=x&code=y`, { redirect: "manual" });
+    const callback = await fetch(`${server.url}/auth/spotify/callback?state=x&code=y`, {
+      redirect: "manual",
+    });
     expect(callback.status).toBe(429);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
@@ -157,9 +163,12 @@ describe("hardening: the HTTP surface", () => {
   });
 
   it("binds the sign-in state to the starting browser: a callback opened by another client gets no login code", async () => {
-    const login = await fetch(`${server.url}/auth/spotify/login?redirect_to=${encodeURIComponent(TEST_REDIRECT)}`, {
-      redirect: "manual",
-    });
+    const login = await fetch(
+      `${server.url}/auth/spotify/login?redirect_to=${encodeURIComponent(TEST_REDIRECT)}`,
+      {
+        redirect: "manual",
+      },
+    );
     const [cookie = ""] = login.headers.getSetCookie();
     expect(cookie).toMatch(
       /^unwrapped_sign_in_[A-Za-z0-9_-]{16}=[A-Za-z0-9_-]{43}; Path=\/auth\/spotify; Max-Age=600; HttpOnly; SameSite=Lax$/,
@@ -201,7 +210,9 @@ describe("hardening: the HTTP surface", () => {
       `${server.url}/trpc/share.get?input=${encodeURIComponent(superjsonBody({ token: "a\u0000b" }))}`,
     );
     expect(share.status).toBe(400);
-    expect(await share.json()).toMatchObject({ error: { json: { message: expect.stringContaining("NUL") } } });
+    expect(await share.json()).toMatchObject({
+      error: { json: { message: expect.stringContaining("NUL") } },
+    });
     const exchange = await trpcError(rawClient(server.url).auth.exchange.mutate({ code: "x\u0000" }));
     expect(exchange.data?.code).toBe("BAD_REQUEST");
   });
@@ -241,7 +252,9 @@ describe("hardening: the HTTP surface", () => {
       expect(text).not.toMatch(/Unexpected token|JSON\.parse|at .*\.js|superjson|stack/i);
     }
     const unreadable = await post("{not json");
-    expect(await unreadable.json()).toMatchObject({ error: { json: { message: "The request could not be read." } } });
+    expect(await unreadable.json()).toMatchObject({
+      error: { json: { message: "The request could not be read." } },
+    });
   });
 
   it("answers 405 to methods no route supports", async () => {
@@ -273,7 +286,6 @@ describe("hardening: the HTTP surface", () => {
     });
     expect(withHeader.status).toBe(200);
   });
-
 });
 
 describe("hardening: slow clients", () => {

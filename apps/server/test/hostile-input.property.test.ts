@@ -41,12 +41,24 @@ const hostileValue = fc.oneof(
   { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 1 },
 );
 
-const INPUT_KEYS = ["code", "refreshToken", "analysisId", "cursor", "limit", "fresh", "tone", "lastEventId", "token"];
+const INPUT_KEYS = [
+  "code",
+  "refreshToken",
+  "analysisId",
+  "cursor",
+  "limit",
+  "fresh",
+  "tone",
+  "lastEventId",
+  "token",
+];
 
 /** The tRPC input: shaped like ours (known keys, hostile values), or anything JSON at all. */
 const hostileInput = fc.oneof(
   {
-    arbitrary: fc.record(Object.fromEntries(INPUT_KEYS.map((key) => [key, hostileValue])), { requiredKeys: [] }),
+    arbitrary: fc.record(Object.fromEntries(INPUT_KEYS.map((key) => [key, hostileValue])), {
+      requiredKeys: [],
+    }),
     weight: 4,
   },
   { arbitrary: fc.dictionary(hostileString, hostileValue, { maxKeys: 3 }), weight: 1 },
@@ -93,7 +105,13 @@ describe("hostile input never gets a 5xx", () => {
 
   it("covers every procedure of the router", () => {
     expect(procedures.map((procedure) => procedure.path)).toEqual(
-      expect.arrayContaining(["auth.exchange", "analysis.history", "analysis.watch", "share.get", "account.delete"]),
+      expect.arrayContaining([
+        "auth.exchange",
+        "analysis.history",
+        "analysis.watch",
+        "share.get",
+        "account.delete",
+      ]),
     );
   });
 
@@ -101,7 +119,9 @@ describe("hostile input never gets a 5xx", () => {
     it(`${type} ${path}`, async () => {
       // account.delete with the run's token would end the run's user: it gets no or a garbage token.
       const auth = fc.constantFrom<"none" | "valid" | "garbage">(
-        ...(path === "account.delete" ? (["none", "garbage"] as const) : (["none", "valid", "garbage"] as const)),
+        ...(path === "account.delete"
+          ? (["none", "garbage"] as const)
+          : (["none", "valid", "garbage"] as const)),
       );
       await fc.assert(
         fc.asyncProperty(envelope, auth, fc.boolean(), async (body, who, wrongMethod) => {
@@ -151,26 +171,33 @@ describe("hostile input never gets a 5xx", () => {
     (value) => `/auth/spotify/login?redirect_to=${encode(value)}`,
     (value) => `/auth/spotify/login?redirect_to=${encode(`http://127.0.0.1:9/${value}`)}`,
     (value, other) => `/auth/spotify/callback?code=${encode(value)}&state=${encode(other)}`,
-    (value, other) => `/auth/spotify/callback?error=${encode(value)}&state=${encode(other)}&state=${encode(value)}`,
+    (value, other) =>
+      `/auth/spotify/callback?error=${encode(value)}&state=${encode(other)}&state=${encode(value)}`,
     (value) => `/s/${encode(value)}`,
     (value) => `/s/${shareToken}${encode(value)}`,
     (value) => `/${encode(value)}`,
-    (value) => `/sandbox/spotify/accounts/authorize?client_id=${encode(value)}&redirect_uri=${encode(value)}&state=${encode(value)}`,
+    (value) =>
+      `/sandbox/spotify/accounts/authorize?client_id=${encode(value)}&redirect_uri=${encode(value)}&state=${encode(value)}`,
     (value) => `/sandbox/spotify/api/v1/me/top/artists?limit=${encode(value)}&time_range=${encode(value)}`,
     (value) => `/sandbox/spotify/personas?${encode(value)}=${encode(value)}`,
   ];
 
   it("GET routes with hostile query strings and path segments", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...routes), hostileString, hostileString, async (route, value, other) => {
-        const url = `${server.url}${route(value, other)}`;
-        const response = await fetch(url, {
-          redirect: "manual",
-          headers: { authorization: `Bearer ${value.replace(/[^\x21-\x7e]/g, "")}x` },
-        });
-        await response.body?.cancel();
-        expect(response.status, url.slice(0, 300)).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        hostileString,
+        hostileString,
+        async (route, value, other) => {
+          const url = `${server.url}${route(value, other)}`;
+          const response = await fetch(url, {
+            redirect: "manual",
+            headers: { authorization: `Bearer ${value.replace(/[^\x21-\x7e]/g, "")}x` },
+          });
+          await response.body?.cancel();
+          expect(response.status, url.slice(0, 300)).toBeLessThan(500);
+        },
+      ),
       { numRuns: RUNS * 5 },
     );
   });
@@ -179,7 +206,12 @@ describe("hostile input never gets a 5xx", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom("/sandbox/spotify/accounts/api/token", "/healthz", "/auth/spotify/callback", "/s/x"),
-        fc.constantFrom("application/x-www-form-urlencoded", "application/json", "text/plain", "application/x-www-form-urlencoded; charset=utf-7"),
+        fc.constantFrom(
+          "application/x-www-form-urlencoded",
+          "application/json",
+          "text/plain",
+          "application/x-www-form-urlencoded; charset=utf-7",
+        ),
         hostileString,
         async (path, contentType, body) => {
           const response = await fetch(`${server.url}${path}`, {

@@ -103,7 +103,9 @@ describe("revocation across server processes", () => {
     expect(await authReason(client.auth.me.query())).toMatchObject({ authReason: "session_ended" });
     await heard;
     expect(
-      await authReason(createClient({ url: second.url, accessToken: session.accessToken }).analysis.history.query()),
+      await authReason(
+        createClient({ url: second.url, accessToken: session.accessToken }).analysis.history.query(),
+      ),
     ).toMatchObject({ code: "UNAUTHORIZED" });
     const db = first.database.db;
     expect(await db.select().from(users).where(eq(users.id, session.user.id))).toEqual([]);
@@ -119,7 +121,9 @@ describe("revocation across server processes", () => {
     // Deleted behind every process's back (no NOTIFY): the once-per-token session check still refuses it.
     await first.database.db.delete(users).where(eq(users.id, session.user.id));
     expect(
-      await authReason(createClient({ url: second.url, accessToken: session.accessToken }).analysis.begin.mutate()),
+      await authReason(
+        createClient({ url: second.url, accessToken: session.accessToken }).analysis.begin.mutate(),
+      ),
     ).toMatchObject({ code: "UNAUTHORIZED", authReason: "session_ended" });
   });
 

@@ -43,15 +43,19 @@ describe("analysis.watch streams", () => {
     // No worker: the analysis stays pending, so its streams stay open.
     server = await startTestServer({ env: { WORKER: "external", WATCH_STREAMS_PER_USER: "2" } });
     listener = await signInWithPersona({ url: server.url, persona: "metalhead" });
-    analysisId = (await createClient({ url: server.url, accessToken: listener.accessToken }).analysis.begin.mutate())
-      .analysisId;
+    analysisId = (
+      await createClient({ url: server.url, accessToken: listener.accessToken }).analysis.begin.mutate()
+    ).analysisId;
   });
   afterAll(async () => {
     await server.close();
   });
 
   it("allows WATCH_STREAMS_PER_USER streams per user and refuses the next with TOO_MANY_REQUESTS", async () => {
-    const streams = [openWatch(server, listener.accessToken, analysisId), openWatch(server, listener.accessToken, analysisId)];
+    const streams = [
+      openWatch(server, listener.accessToken, analysisId),
+      openWatch(server, listener.accessToken, analysisId),
+    ];
     expect(await Promise.all(streams.map((stream) => stream.first))).toEqual(["data", "data"]);
     expect(server.services.watchStreams.openCount).toBe(2);
 
@@ -59,7 +63,10 @@ describe("analysis.watch streams", () => {
     expect(await third.first).toBe("TOO_MANY_REQUESTS");
     // The open ones keep running; another listener is not affected.
     const other = await signInWithPersona({ url: server.url, persona: "chart-pop" });
-    const theirs = await createClient({ url: server.url, accessToken: other.accessToken }).analysis.begin.mutate();
+    const theirs = await createClient({
+      url: server.url,
+      accessToken: other.accessToken,
+    }).analysis.begin.mutate();
     const otherStream = openWatch(server, other.accessToken, theirs.analysisId);
     expect(await otherStream.first).toBe("data");
 

@@ -216,7 +216,11 @@ const rawSchema = z.object({
       .regex(/^(on|off|true|false|\d{1,2})$/, "must be off, on (one proxy) or a hop count")
       .optional()
       .transform((value) =>
-        value === undefined || value === "off" || value === "false" ? 0 : value === "on" || value === "true" ? 1 : Number(value),
+        value === undefined || value === "off" || value === "false"
+          ? 0
+          : value === "on" || value === "true"
+            ? 1
+            : Number(value),
       ),
   ),
   RATE_LIMIT_SIGN_IN_PER_MINUTE: integer(30, 1, 1_000_000),

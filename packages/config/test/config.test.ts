@@ -220,9 +220,9 @@ describe("loadConfig", () => {
     });
 
     it("requires an https PUBLIC_URL in production unless it is a loopback address", () => {
-      expect(problemsOf(() => load({ ...productionSecrets, PUBLIC_URL: "http://unwrapped.example" })).message).toContain(
-        "PUBLIC_URL: must be an https URL in production",
-      );
+      expect(
+        problemsOf(() => load({ ...productionSecrets, PUBLIC_URL: "http://unwrapped.example" })).message,
+      ).toContain("PUBLIC_URL: must be an https URL in production");
       expect(problemsOf(() => load({ ...productionSecrets, HOST: "0.0.0.0" })).problems).toEqual([
         expect.objectContaining({ variable: "PUBLIC_URL" }),
       ]);

@@ -49,13 +49,17 @@ export function serializeError(error: unknown): unknown {
 }
 
 function scrub(value: unknown, depth: number): unknown {
-  if (typeof value === "string") return value.replace(/\nparams: [\s\S]*?(?=\n\s+at |$)/g, "\nparams: [redacted]");
+  if (typeof value === "string")
+    return value.replace(/\nparams: [\s\S]*?(?=\n\s+at |$)/g, "\nparams: [redacted]");
   if (value === null || typeof value !== "object" || depth > 6) return value;
   if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
   const clean: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     if (QUERY_VALUE_KEYS.has(key)) continue;
-    clean[key] = key === "cause" && item instanceof Error ? scrub(pino.stdSerializers.err(item), depth + 1) : scrub(item, depth + 1);
+    clean[key] =
+      key === "cause" && item instanceof Error
+        ? scrub(pino.stdSerializers.err(item), depth + 1)
+        : scrub(item, depth + 1);
   }
   return clean;
 }
@@ -70,7 +74,12 @@ const MAX_TRACKED_ERRORS = 1000;
  */
 export function throttleRepeatedErrors(now: () => number = Date.now) {
   const seen = new Map<string, { since: number; suppressed: number }>();
-  return function logMethod(this: Logger, args: unknown[], method: (...args: unknown[]) => void, level: number) {
+  return function logMethod(
+    this: Logger,
+    args: unknown[],
+    method: (...args: unknown[]) => void,
+    level: number,
+  ) {
     const [first] = args;
     const err = first && typeof first === "object" ? (first as { err?: unknown }).err : undefined;
     if (level < 40 || !(err instanceof Error)) return method.apply(this, args);

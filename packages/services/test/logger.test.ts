@@ -62,8 +62,14 @@ describe("createLogger", () => {
       parameters: ["secret-verifier-456"],
     });
     const failed = Object.assign(
-      new Error('Failed query: insert into "oauth_states" values ($1, $2)\nparams: secret-state-123,secret-verifier-456'),
-      { query: 'insert into "oauth_states" values ($1, $2)', params: ["secret-state-123", "secret-verifier-456"], cause },
+      new Error(
+        'Failed query: insert into "oauth_states" values ($1, $2)\nparams: secret-state-123,secret-verifier-456',
+      ),
+      {
+        query: 'insert into "oauth_states" values ($1, $2)',
+        params: ["secret-state-123", "secret-verifier-456"],
+        cause,
+      },
     );
     logger.error({ err: failed }, "procedure failed");
     await new Promise((resolve) => setImmediate(resolve));
@@ -78,14 +84,19 @@ describe("createLogger", () => {
     const out = capture();
     let now = 0;
     const logger = createLogger({ level: "info", now: () => now }, out.stream);
-    for (let index = 0; index < 100; index++) logger.error({ err: new Error("database refused") }, "procedure failed");
+    for (let index = 0; index < 100; index++)
+      logger.error({ err: new Error("database refused") }, "procedure failed");
     logger.error({ err: new Error("another failure") }, "procedure failed");
     now = REPEATED_ERROR_INTERVAL_MS;
     logger.error({ err: new Error("database refused") }, "procedure failed");
     logger.info("not an error: never held back");
     logger.info("not an error: never held back");
     await new Promise((resolve) => setImmediate(resolve));
-    const lines = out.text().trim().split("\n").map((line) => JSON.parse(line));
+    const lines = out
+      .text()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => [line.err?.message ?? line.msg, line.repeated])).toEqual([
       ["database refused", undefined],
       ["another failure", undefined],

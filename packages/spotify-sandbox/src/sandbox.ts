@@ -86,7 +86,9 @@ const internalError: ErrorRequestHandler = (error, _request, response, next) => 
   if (response.headersSent) return next(error);
   const status = (error as { status?: unknown } | null)?.status;
   if (typeof status === "number" && status >= 400 && status < 500) {
-    response.status(status).json({ error: "invalid_request", error_description: "The request could not be read." });
+    response
+      .status(status)
+      .json({ error: "invalid_request", error_description: "The request could not be read." });
     return;
   }
   sendApiError(response, 500, "Server error");

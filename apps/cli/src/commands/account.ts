@@ -23,7 +23,10 @@ ${HELP_OPTION_HELP}`,
   async run(argv, context) {
     const [action, ...rest] = argv;
     if (action === "delete") {
-      const values = parseCommandArgs("account delete", rest, { ...COMMON_OPTIONS, yes: { type: "boolean" } });
+      const values = parseCommandArgs("account delete", rest, {
+        ...COMMON_OPTIONS,
+        yes: { type: "boolean" },
+      });
       const { client, server } = await signedInClient(context, values.server);
       const me = await client.auth.me.query();
       const who = me.displayName ?? me.spotifyId;
@@ -37,7 +40,9 @@ ${HELP_OPTION_HELP}`,
       }
       await client.account.delete.mutate();
       await context.credentials.delete();
-      context.io.stdout.write(`Deleted ${context.style.bold(who)}'s account and everything of it on ${server}.\n`);
+      context.io.stdout.write(
+        `Deleted ${context.style.bold(who)}'s account and everything of it on ${server}.\n`,
+      );
       return;
     }
     if (action === "disconnect-spotify") {

@@ -5,6 +5,7 @@ import { NotFoundError, PreconditionFailedError, RateLimitedError, ValidationErr
 import type { AnalysisQueue } from "../queue/analysis-queue.js";
 import type { StatusEvent } from "../queue/status-event.js";
 import type { HubEvent, StatusHub } from "../queue/status-hub.js";
+import { isPgTimestamp, isUuid } from "../validation.js";
 import { AnalysisLookups } from "./analysis-lookups.js";
 import {
   type AnalysisResult,
@@ -17,7 +18,6 @@ import {
   toAnalysisResult,
   toAnalysisStatus,
 } from "./views.js";
-import { isPgTimestamp, isUuid } from "../validation.js";
 
 export interface AnalysisServiceDependencies {
   readonly db: Database;

@@ -132,7 +132,9 @@ export class AccessTokens {
         throw new UnauthenticatedError("The access token is invalid: it was issued in the future.");
       }
       if (payload.exp - payload.iat > this.#settings.ttlSeconds) {
-        throw new UnauthenticatedError("The access token is invalid: it lives longer than this server allows.");
+        throw new UnauthenticatedError(
+          "The access token is invalid: it lives longer than this server allows.",
+        );
       }
       return { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) };
     } catch (error) {
