@@ -2,7 +2,10 @@ import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { TRPCClientError } from "@trpc/client";
 import type { AppRouter } from "@unwrapped/api";
+import { createClient, signInWithPersona } from "@unwrapped/client";
+import { oauthStates } from "@unwrapped/db";
 import { ManualClock } from "@unwrapped/services";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   cookiesOf,
@@ -124,6 +127,25 @@ describe("hardening: batches and rate limits", () => {
     });
     expect(callback.status).toBe(429);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("hardening: sign-in states", () => {
+  it("sweeps states never used once they expired", async () => {
+    const clock = new ManualClock(new Date());
+    const server = await startTestServer({ clock });
+    try {
+      const start = await server.services.signIn.begin(undefined);
+      const state = new URL(start.authorizeUrl).searchParams.get("state") ?? "";
+      const stored = () => server.database.db.select().from(oauthStates).where(eq(oauthStates.state, state));
+      await server.services.signIn.purgeExpired();
+      expect(await stored()).toHaveLength(1);
+      clock.advance(11 * 60_000);
+      await server.services.signIn.purgeExpired();
+      expect(await stored()).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });
 
@@ -293,6 +315,7 @@ describe("hardening: slow clients", () => {
   beforeAll(async () => {
     // The production limits (20 s, 30 s) shortened, so the test does not wait; nothing here is timed.
     server = await startTestServer({
+      env: { WORKER: "external" }, // no worker: analyses stay pending until the test moves them
       timeouts: { headersMs: 300, requestMs: 600, keepAliveMs: 200, checkIntervalMs: 100 },
     });
   });
@@ -303,6 +326,7 @@ describe("hardening: slow clients", () => {
   it("cuts off a client trickling its headers", async () => {
     const { port, hostname } = new URL(server.url);
     const socket = connect(Number(port), hostname);
+    socket.on("error", () => {}); // the server hangs up on it: writes after that fail
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
     socket.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     const trickle = setInterval(() => socket.write("x-slow: 1\r\n"), 50);
@@ -322,6 +346,7 @@ describe("hardening: slow clients", () => {
   it("cuts off a client trickling its body", async () => {
     const { port, hostname } = new URL(server.url);
     const socket = connect(Number(port), hostname);
+    socket.on("error", () => {}); // the server hangs up on it: writes after that fail
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
     socket.write(
       "POST /trpc/auth.exchange HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n",
@@ -337,5 +362,43 @@ describe("hardening: slow clients", () => {
     });
     clearInterval(trickle);
     expect(answer === "" || answer.startsWith("HTTP/1.1 408")).toBe(true);
+  });
+
+  it("leaves SSE streams open past the request timeout", async () => {
+    const session = await signInWithPersona({ url: server.url, persona: "metalhead" });
+    const client = createClient({ url: server.url, accessToken: session.accessToken });
+    const { analysisId } = await client.analysis.begin.mutate();
+    const statuses: string[] = [];
+    let changed!: () => void;
+    const processing = new Promise<void>((resolve) => {
+      changed = resolve;
+    });
+    let opened!: () => void;
+    const first = new Promise<void>((resolve) => {
+      opened = resolve;
+    });
+    const subscription = client.analysis.watch.subscribe(
+      { analysisId },
+      {
+        onData: ({ data }) => {
+          statuses.push(data.status);
+          opened();
+          if (data.status === "processing") changed();
+        },
+      },
+    );
+    await first;
+    // A trickling client is cut off: by then the stream has been open longer than the request timeout.
+    const { port, hostname } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    socket.on("error", () => {}); // the server hangs up on it: writes after that fail
+    socket.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    const trickle = setInterval(() => socket.write("x-slow: 1\r\n"), 50);
+    await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    clearInterval(trickle);
+    await server.services.queue.claim("test-worker", 1);
+    await processing;
+    subscription.unsubscribe();
+    expect(statuses).toEqual(["pending", "processing"]);
   });
 });
