@@ -68,7 +68,12 @@ const inputGuard = t.middleware(async ({ getRawInput, next }) => {
   try {
     raw = await getRawInput();
   } catch (cause) {
-    // JSON.parse, superjson, or a stack overflow on deeply nested input: say only that it was unreadable.
+    // tRPC's own refusals (a body over the limit: PAYLOAD_TOO_LARGE) say what they mean; anything else
+    // (JSON.parse, superjson, a stack overflow on deeply nested input) only that it was unreadable.
+    const own =
+      cause instanceof TRPCError &&
+      (cause.code === "PAYLOAD_TOO_LARGE" || (cause.code !== "PARSE_ERROR" && cause.cause === undefined));
+    if (own) throw cause;
     throw new TRPCError({ code: "BAD_REQUEST", message: UNREADABLE_MESSAGE, cause });
   }
   const reason = unsafeInputReason(raw);
