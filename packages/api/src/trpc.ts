@@ -90,10 +90,14 @@ export const publicProcedure = t.procedure.use(errorMapping).use(inputGuard);
  * calls in process (no address) are not limited.
  */
 export function rateLimitedProcedure(bucket: RateLimitBucket) {
-  return publicProcedure.use(({ ctx, next }) => {
-    if (ctx.clientAddress !== null) ctx.services.rateLimiter.take(bucket, ctx.clientAddress);
-    return next();
-  });
+  // The limit comes before the input guard: a refused call costs no body parsing.
+  return t.procedure
+    .use(errorMapping)
+    .use(({ ctx, next }) => {
+      if (ctx.clientAddress !== null) ctx.services.rateLimiter.take(bucket, ctx.clientAddress);
+      return next();
+    })
+    .use(inputGuard);
 }
 
 /**
