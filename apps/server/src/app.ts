@@ -53,6 +53,15 @@ export function createRequestListener(options: AppOptions): RequestListener {
     logRequest(logger, request, response);
     setSecurityHeaders(response, { https });
     if (refuseUnsupportedMethod(request, response)) return;
+    // Liveness answers before any routing, so a flood elsewhere costs it as little as possible.
+    if (request.method === "GET" && request.url === "/healthz") {
+      response.writeHead(200, {
+        "content-type": "application/json; charset=utf-8",
+        "cache-control": "no-store",
+      });
+      response.end('{"status":"ok"}');
+      return;
+    }
     if (request.url?.startsWith("/trpc/")) {
       if (handleCors(appOrigin, request, response)) return;
       trpc(request, response);
