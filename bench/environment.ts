@@ -52,6 +52,14 @@ const CONFIG_VARIABLES = [
   "WORKER_METRICS_PORT",
   "SPOTIFY_MAX_RPS",
   "ANALYSIS_RETENTION_DAYS",
+  "TRPC_MAX_BATCH_SIZE",
+  "TRUST_PROXY",
+  "RATE_LIMIT_SIGN_IN_PER_MINUTE",
+  "RATE_LIMIT_SIGN_IN_BURST",
+  "RATE_LIMIT_AUTH_PER_MINUTE",
+  "RATE_LIMIT_AUTH_BURST",
+  "WATCH_STREAMS_PER_USER",
+  "WATCH_STREAMS_MAX",
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -75,6 +83,10 @@ export function unwrappedSettings(overrides: UnwrappedEnvironment): UnwrappedEnv
     ...RUN_SECRETS,
     ACCESS_TOKEN_TTL_SECONDS: "86400",
     LOG_LEVEL: "warn",
+    // The bench signs thousands of listeners in from one address; the flood scenario sets real limits.
+    RATE_LIMIT_SIGN_IN_BURST: "1000000",
+    RATE_LIMIT_AUTH_BURST: "1000000",
+    WATCH_STREAMS_MAX: "1000000",
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import { dropAbandonedBenchDatabases, PrerequisiteError, requirePostgres } from 
 import { RUN_DIRECTORY } from "./processes.js";
 import type { BenchOptions, Scenario } from "./scenario.js";
 import { drainScenario } from "./scenarios/drain.js";
+import { floodScenario } from "./scenarios/flood.js";
 import { listenersScenario } from "./scenarios/listeners.js";
 import { budgetScenario, metricsScenario } from "./scenarios/operations.js";
 import { profileScenario } from "./scenarios/profile.js";
@@ -14,6 +15,7 @@ import { profileWorkerScenario } from "./scenarios/profile-worker.js";
 import { standingsScenario } from "./scenarios/standings.js";
 import { startupScenario } from "./scenarios/startup.js";
 import { statusScenario } from "./scenarios/status.js";
+import { streamsScenario } from "./scenarios/streams.js";
 import { verdictScenario } from "./scenarios/verdict.js";
 import { watchScenario } from "./scenarios/watch.js";
 import { renderReport, renderTargets, type ScenarioReport, type TargetCheck } from "./tables.js";
@@ -26,6 +28,8 @@ const DEFAULT_SCENARIOS: readonly Scenario[] = [
   drainScenario,
   watchScenario,
   startupScenario,
+  floodScenario,
+  streamsScenario,
 ];
 const ALL_SCENARIOS: readonly Scenario[] = [
   ...DEFAULT_SCENARIOS,

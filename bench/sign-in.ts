@@ -17,9 +17,19 @@ export function seedPersonas(count: number, first = 1): string[] {
   return Array.from({ length: count }, (_, index) => `seed:${first + index}`);
 }
 
-async function redirectLocation(url: string | URL, step: string): Promise<URL> {
-  const response = await fetch(url, { redirect: "manual" });
+async function redirectLocation(url: string | URL, step: string, jar?: { cookie: string }): Promise<URL> {
+  const response = await fetch(url, {
+    redirect: "manual",
+    headers: jar?.cookie ? { cookie: jar.cookie } : {},
+  });
   await response.arrayBuffer();
+  // The sign-in start binds its state to the client with a cookie; carry it to the callback like a browser.
+  if (jar && response.headers.getSetCookie().length > 0) {
+    jar.cookie = response.headers
+      .getSetCookie()
+      .map((line) => line.split(";")[0] ?? "")
+      .join("; ");
+  }
   const location = response.headers.get("location");
   if (response.status !== 302 || !location) throw new Error(`sign-in: ${step} answered ${response.status}`);
   return new URL(location);
@@ -30,13 +40,15 @@ async function redirectLocation(url: string | URL, step: string): Promise<URL> {
  * authorize page with a persona -> /auth/spotify/callback -> redirect_to with a login code -> auth.exchange.
  */
 export async function signInOverHttp(serverUrl: string, persona: string): Promise<SignedInListener> {
+  const jar = { cookie: "" };
   const authorize = await redirectLocation(
     `${serverUrl}/auth/spotify/login?redirect_to=${encodeURIComponent(REDIRECT_TO)}`,
     "login",
+    jar,
   );
   authorize.searchParams.set("persona", persona);
   const callback = await redirectLocation(authorize, "authorize");
-  const landed = await redirectLocation(callback, "callback");
+  const landed = await redirectLocation(callback, "callback", jar);
   const code = landed.searchParams.get("login_code");
   if (!code) throw new Error(`sign-in failed: ${landed.searchParams.get("error")}`);
   const session = await createBenchClient(serverUrl, null).auth.exchange.mutate({ code });
@@ -54,14 +66,18 @@ export async function signInListeners(
   concurrency = 16,
 ): Promise<SignedInListener[]> {
   return mapConcurrently(personas, concurrency, async (persona) => {
-    const authorize = new URL(await services.signIn.begin(undefined));
+    const start = await services.signIn.begin(undefined);
+    const authorize = new URL(start.authorizeUrl);
     authorize.searchParams.set("persona", persona);
     const consented = await redirectLocation(authorize, "authorize");
     const landed = new URL(
-      await services.signIn.complete({
-        code: consented.searchParams.get("code") ?? "",
-        state: consented.searchParams.get("state") ?? "",
-      }),
+      await services.signIn.complete(
+        {
+          code: consented.searchParams.get("code") ?? "",
+          state: consented.searchParams.get("state") ?? "",
+        },
+        start.binding,
+      ),
     );
     const code = landed.searchParams.get("login_code");
     if (!code) throw new Error(`sign-in of ${persona} failed: ${landed.searchParams.get("error")}`);

@@ -145,6 +145,7 @@ export async function openServices(settings: UnwrappedEnvironment): Promise<InPr
     services,
     async close() {
       await services.statusHub.close();
+      await services.revocations.close();
       await database.close();
     },
   };

@@ -5,6 +5,7 @@ import {
   isUnwrappedClientError,
   type UnwrappedClient,
 } from "@unwrapped/client";
+import { confirmOnTerminal } from "./confirm.js";
 import { CredentialsStore, credentialsFromSession, type StoredCredentials } from "./credentials.js";
 import type { CliEnvironment } from "./environment.js";
 import { CliError, NOT_SIGNED_IN, SESSION_ENDED, UsageError } from "./errors.js";
@@ -26,6 +27,8 @@ export interface CliContext {
   readonly loginTimeoutMs: number;
   /** Aborted on Ctrl-C (SIGINT). Commands marked `interruptible` end themselves when it fires. */
   readonly interrupted: AbortSignal;
+  /** Asks the person a yes/no question (the terminal; no without one). */
+  readonly confirm: (question: string) => Promise<boolean>;
 }
 
 export interface CliDependencies {
@@ -36,6 +39,7 @@ export interface CliDependencies {
   readonly loginTimeoutMs?: number | undefined;
   /** Aborted on Ctrl-C: the process's SIGINT, or a test's AbortController. */
   readonly interrupted?: AbortSignal | undefined;
+  readonly confirm?: ((question: string) => Promise<boolean>) | undefined;
 }
 
 export function createContext(dependencies: CliDependencies, openBrowser: (url: string) => void): CliContext {
@@ -48,6 +52,7 @@ export function createContext(dependencies: CliDependencies, openBrowser: (url: 
     openBrowser: dependencies.openBrowser ?? openBrowser,
     loginTimeoutMs: dependencies.loginTimeoutMs ?? 5 * 60_000,
     interrupted: dependencies.interrupted ?? new AbortController().signal,
+    confirm: dependencies.confirm ?? confirmOnTerminal,
   };
 }
 

@@ -1,8 +1,9 @@
 import type { RequestListener } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { appRouter, createContextFactory } from "@unwrapped/api";
-import { isMetricsPath, requestContext, type Services, serveMetrics } from "@unwrapped/services";
+import { appRouter, createContextFactory, retryAfterHeader, retryAfterSeconds } from "@unwrapped/api";
+import { isAppError, isMetricsPath, requestContext, type Services, serveMetrics } from "@unwrapped/services";
 import express, { type ErrorRequestHandler, type Router } from "express";
+import { refuseUnsupportedMethod, rejectUnsafeUrl } from "./request-guards.js";
 import { logRequest } from "./request-logging.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
@@ -34,8 +35,19 @@ export function createRequestListener(options: AppOptions): RequestListener {
     router: appRouter,
     basePath: "/trpc/",
     maxBodySize: config.server.bodyLimitBytes,
+    // Over the cap the whole batch is refused with 400 before any call runs.
+    maxBatchSize: config.server.maxBatchSize,
     createContext: ({ req, info }) =>
-      createContext({ authorization: req.headers.authorization, connectionParams: info.connectionParams }),
+      createContext({
+        authorization: req.headers.authorization,
+        connectionParams: info.connectionParams,
+        remoteAddress: req.socket.remoteAddress,
+        forwardedFor: req.headers["x-forwarded-for"],
+      }),
+    responseMeta({ errors }) {
+      const retryAfter = retryAfterHeader(errors);
+      return retryAfter ? { headers: { "retry-after": retryAfter } } : {};
+    },
   });
   const app = createExpressApp(options);
 
@@ -43,6 +55,16 @@ export function createRequestListener(options: AppOptions): RequestListener {
     const requestId = logRequest(logger, request, response, services.metrics);
     requestContext.run({ requestId }, () => {
       setSecurityHeaders(response, { https });
+      if (refuseUnsupportedMethod(request, response)) return;
+      // Liveness answers before any routing, so a flood elsewhere costs it as little as possible.
+      if (request.method === "GET" && request.url === "/healthz") {
+        response.writeHead(200, {
+          "content-type": "application/json; charset=utf-8",
+          "cache-control": "no-store",
+        });
+        response.end('{"status":"ok"}');
+        return;
+      }
       if (request.url?.startsWith("/trpc/")) {
         if (handleCors(appOrigin, request, response)) return;
         trpc(request, response);
@@ -63,6 +85,7 @@ function createExpressApp({ services, sandbox }: AppOptions): express.Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
+  app.use(rejectUnsafeUrl);
   app.use(healthRoutes(services));
   app.use(authRoutes(services));
   app.use(sharePage(services));
@@ -74,8 +97,20 @@ function createExpressApp({ services, sandbox }: AppOptions): express.Express {
     response.status(404).json({ error: "not_found", message: "There is nothing here." });
   });
   const handleError: ErrorRequestHandler = (error, _request, response, _next) => {
-    const status =
-      typeof error?.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const retryAfter = retryAfterSeconds(error);
+    if (retryAfter !== null && !response.headersSent) {
+      response.setHeader("retry-after", String(retryAfter));
+      response.status(429).json({ error: "rate_limited", message: (error as Error).message });
+      return;
+    }
+    // A body-parser error (the sandbox's token endpoint), or a domain error meant for the client.
+    const status = isAppError(error)
+      ? error.code === "INTERNAL" || error.code === "UPSTREAM_FAILED" || error.code === "UNAVAILABLE"
+        ? 500
+        : 400
+      : typeof error?.status === "number" && error.status >= 400 && error.status < 500
+        ? error.status
+        : 500;
     if (status >= 500) logger.error({ err: error }, "unhandled error");
     if (response.headersSent) return;
     response

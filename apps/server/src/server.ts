@@ -24,7 +24,31 @@ export interface StartServerOptions {
   readonly database?: DatabaseHandle;
   readonly clock?: Clock | undefined;
   readonly http?: HttpDependencies | undefined;
+  /** Slow-client limits; the defaults (SERVER_TIMEOUTS) unless a test shortens them. */
+  readonly timeouts?: ServerTimeouts | undefined;
 }
+
+/**
+ * How long a client may take. Node checks these every `checkIntervalMs`. The request timeout covers
+ * receiving a request (headers and body); a response that streams (SSE) is not a request still arriving,
+ * so streams are exempt.
+ */
+export interface ServerTimeouts {
+  /** All request headers must have arrived within this (a client trickling headers is cut off). */
+  readonly headersMs: number;
+  /** The whole request, body included, within this. */
+  readonly requestMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveMs: number;
+  readonly checkIntervalMs: number;
+}
+
+export const SERVER_TIMEOUTS: ServerTimeouts = {
+  headersMs: 20_000,
+  requestMs: 30_000,
+  keepAliveMs: 10_000,
+  checkIntervalMs: 5_000,
+};
 
 export interface RunningServer {
   /** The URL the server listens on (with the real port when PORT=0). */
@@ -51,11 +75,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     response.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
     response.end('{"status":"starting"}');
   };
+  const timeouts = options.timeouts ?? SERVER_TIMEOUTS;
+  const limits = {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
+  };
   const server: Server = tls
-    ? createHttpsServer({ cert: tls.cert, key: tls.key }, route)
-    : createHttpServer(route);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+    ? createHttpsServer({ cert: tls.cert, key: tls.key, ...limits }, route)
+    : createHttpServer(limits, route);
   await listen(server, config.server.host, config.server.port);
 
   let database: DatabaseHandle | undefined = options.database;
@@ -123,6 +152,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       clearTimeout(forceClose);
       await services.statusHub.close();
       await services.spotifyBudget.close();
+      await services.revocations.close();
       if (!options.database) await database.close();
     },
   };

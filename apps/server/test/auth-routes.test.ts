@@ -8,6 +8,7 @@ import { eq, sql } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  cookiesOf,
   loginCode,
   signInRedirect,
   startTestServer,
@@ -129,7 +130,10 @@ describe("sign-in with Spotify", () => {
     const state = callback.searchParams.get("state") ?? "";
 
     const follow = async (query: string) => {
-      const response = await fetch(`${server.url}/auth/spotify/callback?${query}`, { redirect: "manual" });
+      const response = await fetch(`${server.url}/auth/spotify/callback?${query}`, {
+        redirect: "manual",
+        headers: { cookie: cookiesOf(login) },
+      });
       expect(response.status).toBe(302);
       return new URL(response.headers.get("location") ?? "");
     };
@@ -159,6 +163,7 @@ describe("sign-in with Spotify", () => {
       .where(eq(oauthStates.state, state));
     const response = await fetch(`${server.url}/auth/spotify/callback?code=anything&state=${state}`, {
       redirect: "manual",
+      headers: { cookie: cookiesOf(login) },
     });
     const landed = new URL(response.headers.get("location") ?? "");
     expect(`${landed.origin}${landed.pathname}`).toBe(TEST_REDIRECT);
@@ -175,6 +180,7 @@ describe("sign-in with Spotify", () => {
     const state = new URL(login.headers.get("location") ?? "").searchParams.get("state") ?? "";
     const response = await fetch(`${server.url}/auth/spotify/callback?error=access_denied&state=${state}`, {
       redirect: "manual",
+      headers: { cookie: cookiesOf(login) },
     });
     expect(new URL(response.headers.get("location") ?? "").searchParams.get("error")).toBe("access_denied");
   });
@@ -190,11 +196,14 @@ describe("sign-in with Spotify", () => {
       const authorize = new URL(login.headers.get("location") ?? "");
       authorize.searchParams.set("persona", "hip-hop-head");
       const consent = await fetch(authorize, { redirect: "manual" });
+      cookies.push(cookiesOf(login));
       return new URL(consent.headers.get("location") ?? "");
     };
+    const cookies: string[] = [];
     const follow = async (code: string, state: string) => {
       const response = await fetch(`${server.url}/auth/spotify/callback?code=${code}&state=${state}`, {
         redirect: "manual",
+        headers: { cookie: cookies.join("; ") },
       });
       return new URL(response.headers.get("location") ?? "");
     };
@@ -281,7 +290,10 @@ describe("sign-in with Spotify", () => {
     server.sandbox?.clearRequests();
     server.sandbox?.rateLimitNext(1, 1, "accounts"); // the next accounts request is the code exchange
     waits.length = 0;
-    const callback = await fetch(consent.headers.get("location") ?? "", { redirect: "manual" });
+    const callback = await fetch(consent.headers.get("location") ?? "", {
+      redirect: "manual",
+      headers: { cookie: cookiesOf(login) },
+    });
     const landed = new URL(callback.headers.get("location") ?? "");
     expect(landed.searchParams.has("login_code")).toBe(true);
     expect(waits).toEqual([1000]); // Retry-After: 1, waited once before the retry

@@ -37,7 +37,13 @@ describe("HTTPS for development", () => {
       expect(authorize.protocol).toBe("https:");
       authorize.searchParams.set("persona", "metalhead");
       const consent = await get(authorize.toString());
-      const callback = await get(consent.headers.get("location") ?? "");
+      const [bindingCookie = ""] = login.headers.getSetCookie();
+      expect(bindingCookie).toMatch(/; HttpOnly; SameSite=Lax; Secure$/);
+      const callback = await undiciFetch(consent.headers.get("location") ?? "", {
+        dispatcher,
+        redirect: "manual",
+        headers: { cookie: bindingCookie.split(";")[0] ?? "" },
+      });
       const landed = new URL(callback.headers.get("location") ?? "");
       expect(landed.searchParams.get("login_code")).toMatch(/^[A-Za-z0-9_-]{43}$/);
     } finally {

@@ -65,6 +65,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
       .then(() => metricsServer?.close())
       .then(() => services.statusHub.close())
       .then(() => services.spotifyBudget.close())
+      .then(() => services.revocations.close())
       .then(() => database.close())
       .then(
         () => process.exit(0),

@@ -69,3 +69,23 @@ export function toClientError(error: unknown, logger: Logger, site: ErrorSite): 
   logger.error({ err: cause, ...site }, "procedure failed");
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: GENERIC_INTERNAL_MESSAGE });
 }
+
+/**
+ * The Retry-After value (whole seconds) an error asks for: a RateLimitedError anywhere in its cause
+ * chain. The one place a retry hint becomes a header: tRPC's responseMeta and the express error handler
+ * (and any other adapter) both ask this.
+ */
+export function retryAfterSeconds(error: unknown): number | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof RateLimitedError) return current.retryAfterSeconds;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** Retry-After for a response carrying these errors (a batch: the longest wait), or null. */
+export function retryAfterHeader(errors: readonly unknown[]): string | null {
+  const waits = errors.map(retryAfterSeconds).filter((wait): wait is number => wait !== null);
+  return waits.length > 0 ? String(Math.max(...waits)) : null;
+}

@@ -1,9 +1,16 @@
-import { initTRPC } from "@trpc/server";
-import { RateLimitedError, UnauthenticatedError } from "@unwrapped/services";
+import { initTRPC, TRPCError } from "@trpc/server";
+import {
+  type RateLimitBucket,
+  RateLimitedError,
+  UnauthenticatedError,
+  unsafeInputReason,
+} from "@unwrapped/services";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { ApiContext } from "./context.js";
 import { toClientError } from "./error-mapping.js";
+
+export const UNREADABLE_MESSAGE = "The request could not be read.";
 
 const t = initTRPC.context<ApiContext>().create({
   transformer: superjson,
@@ -14,8 +21,12 @@ const t = initTRPC.context<ApiContext>().create({
   },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    // What failed to parse (JSON.parse, superjson, a stack overflow on deep input) is machinery: say
+    // only that the request could not be read.
+    const message = error.code === "PARSE_ERROR" ? UNREADABLE_MESSAGE : shape.message;
     return {
       ...shape,
+      message,
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
@@ -47,13 +58,57 @@ const errorMapping = t.middleware(async ({ next, path, type, ctx }) => {
   throw mapped;
 });
 
-export const publicProcedure = t.procedure.use(errorMapping);
+/**
+ * The one check on every procedure's raw input before its schema or any service sees it: input that
+ * cannot be read, what PostgreSQL cannot store (a NUL byte in any string or key) or nesting too deep to
+ * walk is BAD_REQUEST.
+ */
+const inputGuard = t.middleware(async ({ getRawInput, next }) => {
+  let raw: unknown;
+  try {
+    raw = await getRawInput();
+  } catch (cause) {
+    // tRPC's own refusals (a body over the limit: PAYLOAD_TOO_LARGE) say what they mean; anything else
+    // (JSON.parse, superjson, a stack overflow on deeply nested input) only that it was unreadable.
+    const own =
+      cause instanceof TRPCError &&
+      (cause.code === "PAYLOAD_TOO_LARGE" || (cause.code !== "PARSE_ERROR" && cause.cause === undefined));
+    if (own) throw cause;
+    throw new TRPCError({ code: "BAD_REQUEST", message: UNREADABLE_MESSAGE, cause });
+  }
+  const reason = unsafeInputReason(raw);
+  if (reason) throw new TRPCError({ code: "BAD_REQUEST", message: reason });
+  return next();
+});
 
-/** Requires a valid access token; narrows `ctx.user`. The only place authentication is checked. */
-export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  if (!ctx.accessToken) {
+export const publicProcedure = t.procedure.use(errorMapping).use(inputGuard);
+
+/**
+ * A public procedure that draws one token per call from the client's bucket of the process's rate
+ * limiter; over the limit it answers TOO_MANY_REQUESTS with retryAfterSeconds (and a Retry-After header
+ * over HTTP). The client address comes from the context, so every adapter using createContext inherits it;
+ * calls in process (no address) are not limited.
+ */
+export function rateLimitedProcedure(bucket: RateLimitBucket) {
+  // The limit comes before the input guard: a refused call costs no body parsing.
+  return t.procedure
+    .use(errorMapping)
+    .use(({ ctx, next }) => {
+      if (ctx.clientAddress !== null) ctx.services.rateLimiter.take(bucket, ctx.clientAddress);
+      return next();
+    })
+    .use(inputGuard);
+}
+
+/**
+ * Requires a valid access token; narrows `ctx.user`. The only place authentication is checked. The
+ * Authorization header counts everywhere; a token in the connection params (a URL) only for subscriptions.
+ */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next, type }) => {
+  const accessToken = ctx.accessToken ?? (type === "subscription" ? ctx.connectionToken : null);
+  if (!accessToken) {
     throw new UnauthenticatedError("Sign in to continue: no access token was sent.", { reason: "missing" });
   }
-  const claims = await ctx.services.accessTokens.verify(ctx.accessToken);
+  const claims = await ctx.services.accessTokens.verify(accessToken);
   return next({ ctx: { ...ctx, user: { id: claims.userId, sessionId: claims.sessionId } } });
 });

@@ -107,6 +107,7 @@ describe("errors of procedures, as clients see them", () => {
         }
       } finally {
         await services.statusHub.close();
+        await services.revocations.close();
         await unreachable.close();
       }
     },

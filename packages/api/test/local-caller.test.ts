@@ -36,6 +36,7 @@ describe("eventData", () => {
       ]);
     } finally {
       await services.statusHub.close();
+      await services.revocations.close();
     }
   });
 });

@@ -44,6 +44,19 @@ export function isExpiredAccessTokenError(error: unknown): boolean {
 }
 
 /**
+ * An access token the server refused in a way a refresh may cure: expired, or invalid (signed with a key
+ * the server no longer uses, after a JWT_SECRET rotation). The refresh token still decides: the client
+ * refreshes once and sends the call again; a refused refresh ends the session.
+ */
+export function isRefreshableAccessTokenError(error: unknown): boolean {
+  return (
+    isUnwrappedClientError(error) &&
+    error.data?.code === "UNAUTHORIZED" &&
+    (error.data.authReason === "token_expired" || error.data.authReason === "token_invalid")
+  );
+}
+
+/**
  * The server no longer accepts this session (the refresh failed, or the token is missing or invalid):
  * only signing in again helps.
  */

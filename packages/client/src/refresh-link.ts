@@ -1,11 +1,11 @@
 import { type Operation, TRPCClientError, type TRPCLink } from "@trpc/client";
 import { observable, type Unsubscribable } from "@trpc/server/observable";
-import { isExpiredAccessTokenError } from "./errors.js";
+import { isRefreshableAccessTokenError } from "./errors.js";
 import type { AppRouter } from "./router-types.js";
 import type { TokenSession } from "./session.js";
 
 /**
- * Recovers from an expired access token: refreshes the session (one refresh shared by every call that
+ * Recovers from an expired access token (or one signed with a rotated-away key): refreshes the session (one refresh shared by every call that
  * needs it) and sends the call again, once. A subscription that delivered events since its last retry
  * may retry again, resuming after the last event it received, so a long watch outlives many tokens; a
  * second expiry without progress, or a refused refresh, fails the call.
@@ -32,7 +32,7 @@ export function refreshLink(session: TokenSession): TRPCLink<AppRouter> {
             },
             error(error) {
               if (closed) return;
-              if (!retryAllowed || !isExpiredAccessTokenError(error) || !session.handlesExpiredTokens) {
+              if (!retryAllowed || !isRefreshableAccessTokenError(error) || !session.handlesExpiredTokens) {
                 observer.error(error);
                 return;
               }

@@ -50,8 +50,17 @@ export interface PersonaSignInOptions {
 export async function demoLoginCode(options: PersonaSignInOptions): Promise<string> {
   const server = baseUrl(options.url);
   const fetch = reportUnreachable(options.fetch ?? globalThis.fetch.bind(globalThis), server);
+  // Like a browser, keep the cookies this server sets (the sign-in start binds its state to the client
+  // with one) and send them back to it; never to the sign-in page of another origin.
+  const cookies = new Map<string, string>();
   const follow = async (target: URL | string, step: string): Promise<URL> => {
-    const response = await fetch(target, { redirect: "manual" });
+    const sameServer = new URL(target).origin === new URL(server).origin;
+    const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    const response = await fetch(target, {
+      redirect: "manual",
+      ...(sameServer && cookie ? { headers: { cookie } } : {}),
+    });
+    if (sameServer) keepCookies(response, cookies);
     const body = await response.text();
     const location = response.headers.get("location");
     if (response.status >= 300 && response.status < 400 && location) return new URL(location, target);
@@ -140,5 +149,19 @@ function detail(body: string): string {
     return typeof message === "string" ? `: ${message}` : "";
   } catch {
     return "";
+  }
+}
+
+/** Reads Set-Cookie into a name -> value jar (an expired or emptied cookie is removed). */
+function keepCookies(response: Response, jar: Map<string, string>): void {
+  const headers = response.headers as Headers & { getSetCookie?: () => string[] };
+  for (const line of headers.getSetCookie?.() ?? []) {
+    const [pair = ""] = line.split(";");
+    const separator = pair.indexOf("=");
+    if (separator <= 0) continue;
+    const name = pair.slice(0, separator).trim();
+    const value = pair.slice(separator + 1).trim();
+    if (value === "" || /;\s*max-age=0/i.test(line)) jar.delete(name);
+    else jar.set(name, value);
   }
 }

@@ -33,6 +33,19 @@ export interface EncryptionKey {
   readonly key: Buffer;
 }
 
+/** A token bucket: `burst` requests at once, refilled at `perMinute`. */
+export interface RateLimitRule {
+  readonly perMinute: number;
+  readonly burst: number;
+}
+
+export interface RateLimits {
+  /** GET /auth/spotify/login and /auth/spotify/callback (and the browser session routes). */
+  readonly signIn: RateLimitRule;
+  /** auth.exchange and auth.refresh. */
+  readonly auth: RateLimitRule;
+}
+
 export interface Config {
   readonly nodeEnv: "development" | "production" | "test";
   readonly dataDir: string;
@@ -47,6 +60,16 @@ export interface Config {
       | { readonly mode: "files"; readonly certFile: string; readonly keyFile: string }
       | { readonly mode: "self-signed" };
     readonly bodyLimitBytes: number;
+    /** TRPC_MAX_BATCH_SIZE: calls allowed in one batched tRPC request. */
+    readonly maxBatchSize: number;
+    /** TRUST_PROXY: how many proxies in front of us append to X-Forwarded-For (0: ignore the header). */
+    readonly trustedProxyHops: number;
+    /** Per-client token buckets of the sign-in routes and the unauthenticated auth procedures. */
+    readonly rateLimits: RateLimits;
+    /** WATCH_STREAMS_PER_USER: concurrent analysis.watch streams one user may hold open. */
+    readonly watchStreamsPerUser: number;
+    /** WATCH_STREAMS_MAX: concurrent analysis.watch streams of the whole process. */
+    readonly watchStreamsMax: number;
   };
   readonly auth: {
     readonly jwtSecret: string;
@@ -220,6 +243,26 @@ const rawSchema = z.object({
   HTTPS_CERT_FILE: optionalString,
   HTTPS_KEY_FILE: optionalString,
   BODY_LIMIT_KB: integer(100, 1, 10_240),
+  TRPC_MAX_BATCH_SIZE: integer(10, 1, 1000),
+  TRUST_PROXY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(on|off|true|false|\d{1,2})$/, "must be off, on (one proxy) or a hop count")
+      .optional()
+      .transform((value) =>
+        value === undefined || value === "off" || value === "false"
+          ? 0
+          : value === "on" || value === "true"
+            ? 1
+            : Number(value),
+      ),
+  ),
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: integer(30, 1, 1_000_000),
+  RATE_LIMIT_SIGN_IN_BURST: integer(10, 1, 1_000_000),
+  RATE_LIMIT_AUTH_PER_MINUTE: integer(60, 1, 1_000_000),
+  RATE_LIMIT_AUTH_BURST: integer(20, 1, 1_000_000),
+  WATCH_STREAMS_PER_USER: integer(5, 1, 1000),
+  WATCH_STREAMS_MAX: integer(10_000, 1, 1_000_000),
   JWT_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   ACCESS_TOKEN_TTL_SECONDS: integer(900, 5, 86_400),
   REFRESH_TOKEN_TTL_DAYS: integer(30, 1, 365),
@@ -307,15 +350,26 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     ...definedOnly(env),
   };
 
-  const parsed = rawSchema.safeParse(merged);
+  // Every problem is reported at once: a variable that fails its own check is left out (as if unset)
+  // and the rest is parsed and cross-checked, so one bad value never hides the others.
   const problems: { variable: string; message: string }[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      problems.push({ variable: String(issue.path[0] ?? "environment"), message: issue.message });
+  const first = rawSchema.safeParse(merged);
+  let raw: z.infer<typeof rawSchema>;
+  if (first.success) {
+    raw = first.data;
+  } else {
+    const invalid = new Set<string>();
+    for (const issue of first.error.issues) {
+      const variable = String(issue.path[0] ?? "environment");
+      invalid.add(variable);
+      problems.push({ variable, message: issue.message });
     }
-    throw new ConfigError(problems);
+    const rest = rawSchema.safeParse(
+      Object.fromEntries(Object.entries(merged).filter(([variable]) => !invalid.has(variable))),
+    );
+    if (!rest.success) throw new ConfigError(dedupe(problems));
+    raw = rest.data;
   }
-  const raw = parsed.data;
   const nodeEnv = raw.NODE_ENV ?? "development";
   const production = nodeEnv === "production";
 
@@ -344,9 +398,19 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
       previousKeys.push(encryptionKeyFrom(value.trim()));
     }
   }
+  const host = raw.HOST ?? "127.0.0.1";
+  const httpsMode = raw.HTTPS ?? (raw.HTTPS_CERT_FILE && raw.HTTPS_KEY_FILE ? "on" : "off");
+  const scheme = httpsMode === "off" ? "http" : "https";
+  const publicUrl = raw.PUBLIC_URL ?? `${scheme}://${host.includes(":") ? `[${host}]` : host}:${raw.PORT}`;
   if (production) {
-    if (!raw.JWT_SECRET) problems.push({ variable: "JWT_SECRET", message: "is required in production" });
-    if (!raw.TOKEN_ENCRYPTION_KEY)
+    if (new URL(publicUrl).protocol !== "https:" && !isLoopbackUrl(publicUrl))
+      problems.push({
+        variable: "PUBLIC_URL",
+        message: "must be an https URL in production (http only for a loopback address)",
+      });
+    if (!raw.JWT_SECRET && !problems.some((problem) => problem.variable === "JWT_SECRET"))
+      problems.push({ variable: "JWT_SECRET", message: "is required in production" });
+    if (!raw.TOKEN_ENCRYPTION_KEY && !problems.some((problem) => problem.variable === "TOKEN_ENCRYPTION_KEY"))
       problems.push({ variable: "TOKEN_ENCRYPTION_KEY", message: "is required in production" });
     if (!raw.SPOTIFY_CLIENT_ID)
       problems.push({
@@ -375,10 +439,6 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
         ? resolveIn(cwd, raw.DATABASE_URL.slice("file:".length))
         : raw.DATABASE_URL;
 
-  const host = raw.HOST ?? "127.0.0.1";
-  const httpsMode = raw.HTTPS ?? (raw.HTTPS_CERT_FILE && raw.HTTPS_KEY_FILE ? "on" : "off");
-  const scheme = httpsMode === "off" ? "http" : "https";
-  const publicUrl = raw.PUBLIC_URL ?? `${scheme}://${host.includes(":") ? `[${host}]` : host}:${raw.PORT}`;
   const appUrl = raw.APP_URL ?? publicUrl;
   const demo = !raw.SPOTIFY_CLIENT_ID;
 
@@ -411,6 +471,14 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
             ? { mode: "self-signed" }
             : { mode: "off" },
       bodyLimitBytes: raw.BODY_LIMIT_KB * 1024,
+      maxBatchSize: raw.TRPC_MAX_BATCH_SIZE,
+      trustedProxyHops: raw.TRUST_PROXY,
+      rateLimits: {
+        signIn: { perMinute: raw.RATE_LIMIT_SIGN_IN_PER_MINUTE, burst: raw.RATE_LIMIT_SIGN_IN_BURST },
+        auth: { perMinute: raw.RATE_LIMIT_AUTH_PER_MINUTE, burst: raw.RATE_LIMIT_AUTH_BURST },
+      },
+      watchStreamsPerUser: raw.WATCH_STREAMS_PER_USER,
+      watchStreamsMax: raw.WATCH_STREAMS_MAX,
     },
     auth: {
       jwtSecret: secrets.jwtSecret,
@@ -462,6 +530,11 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     logLevel: raw.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),
   };
   return deepFreeze(config);
+}
+
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function definedOnly(env: Environment): Environment {

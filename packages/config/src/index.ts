@@ -7,6 +7,8 @@ export type {
   LoadConfigOptions,
   LogLevel,
   PoolConfig,
+  RateLimitRule,
+  RateLimits,
   WorkerMode,
 } from "./config.js";
 export { ConfigError, encryptionKeyFrom, loadConfig, loadConfigOrExit, testDatabaseUrl } from "./config.js";

@@ -225,4 +225,70 @@ describe("loadConfig", () => {
       "WORKER_METRICS_PORT",
     ]);
   });
+
+  describe("hardening (issue 10)", () => {
+    const productionSecrets = {
+      NODE_ENV: "production",
+      JWT_SECRET: "x".repeat(40),
+      TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+      SPOTIFY_CLIENT_ID: "id",
+      SPOTIFY_CLIENT_SECRET: "secret",
+    };
+
+    it("reports a short JWT_SECRET together with every other problem", () => {
+      const error = problemsOf(() =>
+        load({ NODE_ENV: "production", JWT_SECRET: "short", PUBLIC_URL: "http://example.com" }),
+      );
+      expect(error.problems.map((problem) => problem.variable).sort()).toEqual([
+        "JWT_SECRET",
+        "PUBLIC_URL",
+        "SPOTIFY_CLIENT_ID",
+        "SPOTIFY_CLIENT_SECRET",
+        "TOKEN_ENCRYPTION_KEY",
+      ]);
+      expect(error.message).toContain("JWT_SECRET: must be at least 32 characters");
+    });
+
+    it("requires an https PUBLIC_URL in production unless it is a loopback address", () => {
+      expect(
+        problemsOf(() => load({ ...productionSecrets, PUBLIC_URL: "http://unwrapped.example" })).message,
+      ).toContain("PUBLIC_URL: must be an https URL in production");
+      expect(problemsOf(() => load({ ...productionSecrets, HOST: "0.0.0.0" })).problems).toEqual([
+        expect.objectContaining({ variable: "PUBLIC_URL" }),
+      ]);
+      expect(load({ ...productionSecrets, PUBLIC_URL: "https://unwrapped.example" }).server.publicUrl).toBe(
+        "https://unwrapped.example",
+      );
+      expect(load({ ...productionSecrets, PUBLIC_URL: "http://127.0.0.1:8000" }).server.publicUrl).toBe(
+        "http://127.0.0.1:8000",
+      );
+      expect(load({ ...productionSecrets, PUBLIC_URL: "http://localhost:8000" }).server.publicUrl).toBe(
+        "http://localhost:8000",
+      );
+    });
+
+    it("reads the batch cap, the proxy hops, the rate limits and the stream caps", () => {
+      const defaults = load({});
+      expect(defaults.server.maxBatchSize).toBe(10);
+      expect(defaults.server.trustedProxyHops).toBe(0);
+      expect(defaults.server.rateLimits).toEqual({
+        signIn: { perMinute: 30, burst: 10 },
+        auth: { perMinute: 60, burst: 20 },
+      });
+      expect(defaults.server.watchStreamsPerUser).toBe(5);
+      const set = load({
+        TRPC_MAX_BATCH_SIZE: "3",
+        TRUST_PROXY: "on",
+        RATE_LIMIT_AUTH_PER_MINUTE: "5",
+        RATE_LIMIT_AUTH_BURST: "2",
+        WATCH_STREAMS_PER_USER: "2",
+      });
+      expect(set.server.maxBatchSize).toBe(3);
+      expect(set.server.trustedProxyHops).toBe(1);
+      expect(set.server.rateLimits.auth).toEqual({ perMinute: 5, burst: 2 });
+      expect(set.server.watchStreamsPerUser).toBe(2);
+      expect(load({ TRUST_PROXY: "2" }).server.trustedProxyHops).toBe(2);
+      expect(problemsOf(() => load({ TRUST_PROXY: "everyone" })).problems[0]?.variable).toBe("TRUST_PROXY");
+    });
+  });
 });

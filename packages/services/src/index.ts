@@ -4,6 +4,12 @@
  */
 export { AnalysisResult, AnalysisStatus, HistoryPage, Tone } from "./analysis/views.js";
 export { SessionTokens } from "./auth/sessions.js";
+export {
+  OAUTH_STATE_TTL_SECONDS,
+  type SignInStart,
+  signInBinding,
+  signInCookieName,
+} from "./auth/sign-in.js";
 export { Me } from "./auth/users.js";
 export { type Clock, ManualClock, systemClock, type Timers } from "./clock.js";
 export {
@@ -26,7 +32,17 @@ export type { ClaimedTask } from "./queue/analysis-queue.js";
 export { CANCELLED_CODE, type FailedAnalysis, QueueAdmin, type QueueSummary } from "./queue/queue-admin.js";
 export type { Worker } from "./queue/worker.js";
 export { type LiveWorker, NO_WORKER_HINT, WorkerRegistry } from "./queue/worker-registry.js";
+export { type RateLimitBucket, RateLimiter } from "./rate-limit/rate-limiter.js";
 export { RETENTION_SWEEP_INTERVAL_MS, type SweepCounts } from "./retention/retention-sweeper.js";
 export { createServices, type Services } from "./services.js";
 export { SharedVerdict, ShareLink } from "./share/shared-verdict.js";
 export { Standings, StandingsService, type StandingsValues } from "./standings/standings-service.js";
+export {
+  isPgTimestamp,
+  isUuid,
+  MAX_INPUT_DEPTH,
+  PgTimestamp,
+  SafeText,
+  Uuid,
+  unsafeInputReason,
+} from "./validation.js";

@@ -11,7 +11,9 @@ import { Profiler } from "./analysis/profiler.js";
 import { RulesJudge } from "./analysis/rules-judge/rules-judge.js";
 import { TokenService } from "./analysis/token-service.js";
 import type { Judge } from "./analysis/types.js";
+import { WatchStreams } from "./analysis/watch-streams.js";
 import { AccessTokens } from "./auth/access-tokens.js";
+import { RevocationList } from "./auth/revocation-list.js";
 import { SessionService } from "./auth/sessions.js";
 import { SignInService } from "./auth/sign-in.js";
 import { findUserWithConnection } from "./auth/users.js";
@@ -26,6 +28,7 @@ import { AnalysisQueue } from "./queue/analysis-queue.js";
 import { StatusHub } from "./queue/status-hub.js";
 import { Worker } from "./queue/worker.js";
 import { WorkerRegistry } from "./queue/worker-registry.js";
+import { RateLimiter } from "./rate-limit/rate-limiter.js";
 import { RetentionSweeper } from "./retention/retention-sweeper.js";
 import { ShareService } from "./share/share-service.js";
 import { SpotifyAccountsClient } from "./spotify/accounts-client.js";
@@ -57,6 +60,9 @@ export function createServices(options: ServiceOptions) {
   const http = options.http ?? { ...defaultHttpDependencies, clock, timers };
   const db = database.db;
   const cipher = new TokenCipher(config.auth.tokenEncryptionKey, config.auth.previousTokenEncryptionKeys);
+  const revocations = new RevocationList(database, clock, config.auth.accessTokenTtlSeconds, logger);
+  // The session check is late-bound: SessionService needs the signer, the signer needs the check.
+  let sessions: SessionService | undefined;
   const accessTokens = new AccessTokens(
     {
       secret: config.auth.jwtSecret,
@@ -65,6 +71,10 @@ export function createServices(options: ServiceOptions) {
       ttlSeconds: config.auth.accessTokenTtlSeconds,
     },
     clock,
+    {
+      revocations,
+      sessionIsLive: (familyId, userId) => sessions?.isLive(familyId, userId) ?? Promise.resolve(false),
+    },
   );
   const spotifyAccounts = new SpotifyAccountsClient(
     {
@@ -76,11 +86,12 @@ export function createServices(options: ServiceOptions) {
     },
     { clock, http, logger },
   );
-  const sessions = new SessionService({
+  sessions = new SessionService({
     db,
     accessTokens,
     clock,
     refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
+    revocations,
   });
   const signIn = new SignInService({
     db,
@@ -164,6 +175,8 @@ export function createServices(options: ServiceOptions) {
     logger,
     cipher,
     accessTokens,
+    /** Revoked session families, pushed over NOTIFY; consulted in memory by every token check. */
+    revocations,
     spotifyAccounts,
     sessions,
     signIn,
@@ -191,10 +204,17 @@ export function createServices(options: ServiceOptions) {
       logger,
       analysisRetentionDays: config.analysis.retentionDays,
     }),
+    /** Per-client token buckets of every entry point that limits (tRPC middleware, sign-in routes). */
+    rateLimiter: new RateLimiter(config.server.rateLimits, clock),
+    /** The open analysis.watch streams: capped per user and per process, ended on revocation. */
+    watchStreams: new WatchStreams(
+      { perUser: config.server.watchStreamsPerUser, max: config.server.watchStreamsMax },
+      revocations,
+    ),
     shares: new ShareService({ db, clock, publicUrl: config.server.publicUrl }),
     matches: new MatchService({ db, clock, publicUrl: config.server.publicUrl, judge: matchJudge }),
     standings,
-    accounts: new AccountService({ db }),
+    accounts: new AccountService({ db, revocations }),
     /** A worker over this process's database; the caller starts and stops it. */
     createWorker(workerOptions: { id?: string | undefined } = {}) {
       return new Worker({

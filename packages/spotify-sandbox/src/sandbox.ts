@@ -84,9 +84,19 @@ function delayWebApi(settings: SandboxSettings, sleep: (ms: number) => Promise<v
   };
 }
 
-/** A bug must not leak a stack trace or hang the client: answer like Spotify's own 500. */
+/**
+ * A bug must not leak a stack trace or hang the client: answer like Spotify's own 500. What the client
+ * sent wrong (a body-parser error: malformed or oversized form, unsupported charset) keeps its 4xx.
+ */
 const internalError: ErrorRequestHandler = (error, _request, response, next) => {
   if (response.headersSent) return next(error);
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    response
+      .status(status)
+      .json({ error: "invalid_request", error_description: "The request could not be read." });
+    return;
+  }
   sendApiError(response, 500, "Server error");
 };
 

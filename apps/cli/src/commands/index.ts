@@ -1,3 +1,4 @@
+import { accountCommand } from "./account.js";
 import { adminCommand } from "./admin.js";
 import { analyzeCommand } from "./analyze.js";
 import type { Command } from "./command.js";
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   matchCommand,
   whoamiCommand,
   logoutCommand,
+  accountCommand,
   personasCommand,
   adminCommand,
 ];

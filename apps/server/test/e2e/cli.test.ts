@@ -416,7 +416,12 @@ describe("browser sign-in through the loopback listener", () => {
         : await fetch(`${authorize}&persona=${choice.persona}`, { redirect: "manual" }).then(
             (consent) => consent.headers.get("location") ?? "",
           );
-    const back = await fetch(callback, { redirect: "manual" });
+    // A browser sends back the cookie the sign-in start set.
+    const cookie = login.headers
+      .getSetCookie()
+      .map((line) => line.split(";")[0] ?? "")
+      .join("; ");
+    const back = await fetch(callback, { redirect: "manual", headers: { cookie } });
     const landing = await fetch(back.headers.get("location") ?? ""); // the CLI's listener on 127.0.0.1
     await landing.body?.cancel();
   }

@@ -9,8 +9,9 @@ import {
   waitForAnalysis,
 } from "@unwrapped/client";
 import { ManualClock } from "@unwrapped/services";
-import { eventually } from "@unwrapped/services/testing";
+import { eventually, freePort, silentLogger, testConfig } from "@unwrapped/services/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, startServer } from "../../src/server.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 const PAST_ACCESS_TOKEN_TTL = 16 * 60_000; // access tokens live 15 minutes
@@ -127,22 +128,25 @@ describe("an access token that expires mid-session", () => {
       onSessionEnded: (error) => endings.push(error),
       fetch: counter.fetch,
     });
+    await expect(client.auth.me.query()).resolves.toMatchObject({ id: session.user.id });
     await createClient({ url: server.url }).auth.logout.mutate({ refreshToken: session.refreshToken });
-    await expect(client.auth.me.query()).resolves.toMatchObject({ id: session.user.id }); // not expired yet
 
-    clock.advance(PAST_ACCESS_TOKEN_TTL);
+    // Logout ends the family's access tokens at once (the revocation list), not only at their expiry;
+    // the client does not try a refresh that cannot succeed.
     const error = await client.auth.me.query().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TRPCClientError);
-    expect((error as Error).message).toBe("Your session has ended. Sign in again.");
+    expect((error as Error).message).toBe("The session has ended. Sign in again.");
     expect(errorCode(error)).toBe("UNAUTHORIZED");
     expect(isSessionEndedError(error)).toBe(true);
-    expect(describeError(error)).toBe("Your session has ended. Sign in again.");
-    expect(endings).toHaveLength(1);
+    expect(counter.refreshes).toBe(0);
 
-    // Later calls fail the same way without asking the server to refresh again.
+    // Past the expiry the refresh is refused: the session ends on the client too.
+    clock.advance(PAST_ACCESS_TOKEN_TTL);
     const again = await client.analysis.history.query().catch((caught: unknown) => caught);
     expect(isSessionEndedError(again)).toBe(true);
-    expect(counter.refreshes).toBe(1);
+    expect(describeError(again)).toMatch(/session has ended/i);
+    expect(counter.refreshes).toBeLessThanOrEqual(1);
+    expect(endings.length).toBeLessThanOrEqual(1);
   });
 
   it("passes the expiry through when it has no refresh token to renew with", async () => {
@@ -154,5 +158,54 @@ describe("an access token that expires mid-session", () => {
     expect(errorCode(error)).toBe("UNAUTHORIZED");
     expect((error as TRPCClientError<never>).data).toMatchObject({ authReason: "token_expired" });
     expect(counter.refreshes).toBe(0);
+  });
+});
+
+describe("a JWT_SECRET rotation", () => {
+  let before: TestServer;
+  let after: RunningServer;
+  beforeAll(async () => {
+    before = await startTestServer();
+    // The same deployment (database, PUBLIC_URL) restarted with a new JWT_SECRET.
+    after = await startServer({
+      config: testConfig({
+        PORT: String(await freePort()),
+        PUBLIC_URL: before.url,
+        JWT_SECRET: "a-rotated-secret-that-is-also-at-least-32-characters",
+        WORKER: "external",
+        MIGRATE: "off",
+      }),
+      database: before.database,
+      logger: silentLogger,
+    });
+  });
+  afterAll(async () => {
+    await after.close();
+    await before.close();
+  });
+
+  it("refuses the old access token as invalid, and the client refreshes once instead of signing out", async () => {
+    const session = await signInWithPersona({ url: before.url, persona: "metalhead" });
+    const rejected = await createClient({ url: after.url, accessToken: session.accessToken })
+      .auth.me.query()
+      .catch((caught: unknown) => caught);
+    expect((rejected as TRPCClientError<never>).data).toMatchObject({
+      code: "UNAUTHORIZED",
+      authReason: "token_invalid",
+    });
+
+    const counter = countingRefreshes();
+    const endings: Error[] = [];
+    const client = createClient({
+      url: after.url,
+      accessToken: session.accessToken,
+      refreshToken: session.refreshToken,
+      onSessionEnded: (error) => endings.push(error),
+      fetch: counter.fetch,
+    });
+    await expect(client.auth.me.query()).resolves.toMatchObject({ id: session.user.id });
+    await expect(client.analysis.history.query()).resolves.toMatchObject({ items: expect.any(Array) });
+    expect(counter.refreshes).toBe(1);
+    expect(endings).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import type { DatabaseHandle } from "@unwrapped/db";
 import { createIsolatedDatabase } from "@unwrapped/db/testing";
 import type { Clock, HttpDependencies, Logger } from "@unwrapped/services";
 import { freePort, silentLogger, testConfig } from "@unwrapped/services/testing";
-import { type RunningServer, startServer } from "../../src/server.js";
+import { type RunningServer, type ServerTimeouts, startServer } from "../../src/server.js";
 
 export interface TestServer extends RunningServer {
   readonly database: DatabaseHandle;
@@ -20,6 +20,7 @@ export async function startTestServer(
     logger?: Logger;
     clock?: Clock | undefined;
     http?: HttpDependencies | undefined;
+    timeouts?: ServerTimeouts | undefined;
   } = {},
 ): Promise<TestServer> {
   const port = await freePort();
@@ -30,6 +31,9 @@ export async function startTestServer(
     WORKER: "inline",
     WORKER_POLL_INTERVAL_MS: "200",
     MIGRATE: "off",
+    // Test servers sign many listeners in from 127.0.0.1; the rate-limit tests set their own limits.
+    RATE_LIMIT_SIGN_IN_BURST: "100000",
+    RATE_LIMIT_AUTH_BURST: "100000",
     ...options.env,
   });
   const server = await startServer({
@@ -38,6 +42,7 @@ export async function startTestServer(
     logger: options.logger ?? silentLogger,
     clock: options.clock,
     http: options.http,
+    timeouts: options.timeouts,
   });
   return {
     ...server,
@@ -48,6 +53,14 @@ export async function startTestServer(
       await database.close();
     },
   };
+}
+
+/** The cookies a response set, as a Cookie header to send back (what a browser does). */
+export function cookiesOf(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0] ?? "")
+    .join("; ");
 }
 
 /** Where the tests' sign-ins return to: a loopback URL nothing listens on (redirects are not followed). */
@@ -70,7 +83,10 @@ export async function signInRedirect(
   authorize.searchParams.set("persona", persona);
   const consent = await fetch(authorize, { redirect: "manual" });
   if (consent.status !== 302) throw new Error(`authorize answered ${consent.status}`);
-  const callback = await fetch(consent.headers.get("location") ?? "", { redirect: "manual" });
+  const callback = await fetch(consent.headers.get("location") ?? "", {
+    redirect: "manual",
+    headers: { cookie: cookiesOf(login) },
+  });
   if (callback.status !== 302) throw new Error(`callback answered ${callback.status}`);
   return new URL(callback.headers.get("location") ?? "");
 }

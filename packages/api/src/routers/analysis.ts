@@ -34,24 +34,31 @@ export const analysisRouter = {
     .query(({ ctx, input }) => ctx.services.analyses.result(ctx.user.id, input?.analysisId)),
 
   /** One AnalysisStatus per change over SSE, ending after completed or failed; resumable by event id. */
-  watch: protectedProcedure.input(WatchAnalysisInput).subscription(async function* ({
-    ctx,
-    input,
-    signal,
-    path,
-  }) {
-    try {
-      for await (const event of ctx.services.analyses.watch(ctx.user.id, {
-        analysisId: input?.analysisId,
-        lastEventId: input?.lastEventId ?? null,
-        signal,
-      })) {
-        yield tracked(event.id, event.status);
+  /**
+   * Capped per user (WATCH_STREAMS_PER_USER) and per process: over the cap the new stream is refused with
+   * TOO_MANY_REQUESTS before it starts. A stream ends when its session is revoked.
+   */
+  watch: protectedProcedure.input(WatchAnalysisInput).subscription(({ ctx, input, signal, path }) => {
+    ctx.services.watchStreams.assertCanOpen(ctx.user.id); // refused as a plain error response
+    return (async function* () {
+      try {
+        const lease = ctx.services.watchStreams.open(ctx.user.id, ctx.user.sessionId);
+        try {
+          for await (const event of ctx.services.analyses.watch(ctx.user.id, {
+            analysisId: input?.analysisId,
+            lastEventId: input?.lastEventId ?? null,
+            signal: signal ? AbortSignal.any([signal, lease.signal]) : lease.signal,
+          })) {
+            yield tracked(event.id, event.status);
+          }
+        } finally {
+          lease.release();
+        }
+      } catch (error) {
+        // The stream runs after the error-mapping middleware returned: map here, the same way.
+        throw toClientError(error, ctx.logger, { path, type: "subscription" });
       }
-    } catch (error) {
-      // The stream runs after the error-mapping middleware returned: map here, the same way.
-      throw toClientError(error, ctx.logger, { path, type: "subscription" });
-    }
+    })();
   }),
 
   history: protectedProcedure

@@ -1,16 +1,16 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { protectedProcedure, publicProcedure } from "../trpc.js";
+import { protectedProcedure, publicProcedure, rateLimitedProcedure } from "../trpc.js";
 import { ExchangeInput, LogoutInput, LogoutResult, Me, RefreshInput, SessionTokens } from "./auth.schemas.js";
 
 export const authRouter = {
   /** Trades the one-time login code from the sign-in redirect for a session. */
-  exchange: publicProcedure
+  exchange: rateLimitedProcedure("auth")
     .input(ExchangeInput)
     .output(SessionTokens)
     .mutation(({ ctx, input }) => ctx.services.sessions.exchangeLoginCode(input.code)),
 
   /** Rotates the refresh token; a reused one ends the whole session. */
-  refresh: publicProcedure
+  refresh: rateLimitedProcedure("auth")
     .input(RefreshInput)
     .output(SessionTokens)
     .mutation(({ ctx, input }) => ctx.services.sessions.refresh(input.refreshToken)),

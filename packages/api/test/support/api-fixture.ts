@@ -87,6 +87,7 @@ async function startWorld(): Promise<ApiWorld> {
   } finally {
     await worker.stop();
     await services.statusHub.close();
+    await services.revocations.close();
   }
 }
 
@@ -99,16 +100,20 @@ export async function signInPersona(
   persona: string,
   logger?: Logger,
 ): Promise<SignedInListener> {
-  const authorize = new URL(await services.signIn.begin("http://127.0.0.1:9/callback"));
+  const start = await services.signIn.begin("http://127.0.0.1:9/callback");
+  const authorize = new URL(start.authorizeUrl);
   authorize.searchParams.set("persona", persona);
   const consent = await fetch(authorize, { redirect: "manual" });
   await consent.body?.cancel();
   const callback = new URL(consent.headers.get("location") ?? "");
   const landed = new URL(
-    await services.signIn.complete({
-      code: callback.searchParams.get("code") ?? "",
-      state: callback.searchParams.get("state") ?? "",
-    }),
+    await services.signIn.complete(
+      {
+        code: callback.searchParams.get("code") ?? "",
+        state: callback.searchParams.get("state") ?? "",
+      },
+      start.binding,
+    ),
   );
   const code = landed.searchParams.get("login_code");
   if (!code) throw new Error(`sign-in as ${persona} ended without a login code: ${landed}`);
@@ -146,6 +151,7 @@ export const apiTest = dbTest.extend<{ api: ApiScope }>({
       });
     } finally {
       await services.statusHub.close();
+      await services.revocations.close();
     }
   },
 });

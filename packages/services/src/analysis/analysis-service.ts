@@ -8,6 +8,7 @@ import type { StatusEvent } from "../queue/status-event.js";
 import type { HubEvent, StatusHub } from "../queue/status-hub.js";
 import { NO_WORKER_HINT, type WorkerRegistry } from "../queue/worker-registry.js";
 import { type StandingsService, standingsValuesOf } from "../standings/standings-service.js";
+import { isPgTimestamp, isUuid } from "../validation.js";
 import { AnalysisLookups } from "./analysis-lookups.js";
 import {
   type AnalysisResult,
@@ -297,7 +298,7 @@ function encodeCursor(createdAt: Date, id: string): string {
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
+  if (!isUuid(id) || !isPgTimestamp(createdAt)) {
     throw new ValidationError("The cursor is not valid; use nextCursor from a previous page.");
   }
   return { createdAt, id };

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { type Database, loginCodes, sessions, users } from "@unwrapped/db";
+import { type Database, loginCodes, notify, sessions, users } from "@unwrapped/db";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { addSeconds, type Clock } from "../clock.js";
 import { hashToken, randomToken } from "../crypto/random-token.js";
 import { UnauthenticatedError } from "../errors.js";
+import { SESSION_REVOKED_CHANNEL } from "../queue/channels.js";
 import type { AccessTokens } from "./access-tokens.js";
+import type { RevocationList } from "./revocation-list.js";
 import { toUser, User } from "./users.js";
 
 /** What signing in and refreshing hand the client. */
@@ -30,13 +32,17 @@ export class SessionService {
   readonly #accessTokens: AccessTokens;
   readonly #clock: Clock;
   readonly #refreshTtlSeconds: number;
+  readonly #revocations: RevocationList | undefined;
 
   constructor(dependencies: {
     db: Database;
     accessTokens: AccessTokens;
     clock: Clock;
     refreshTokenTtlSeconds: number;
+    /** Told of each family this process revokes; every other process hears it over NOTIFY. */
+    revocations?: RevocationList | undefined;
   }) {
+    this.#revocations = dependencies.revocations;
     this.#db = dependencies.db;
     this.#accessTokens = dependencies.accessTokens;
     this.#clock = dependencies.clock;
@@ -93,7 +99,8 @@ export class SessionService {
           .update(sessions)
           .set({ revokedAt: now })
           .where(and(eq(sessions.familyId, current.familyId), isNull(sessions.revokedAt)));
-        return { kind: "reused" } as const;
+        await notify(tx, SESSION_REVOKED_CHANNEL, current.familyId); // delivered on commit
+        return { kind: "reused", familyId: current.familyId } as const;
       }
       await tx.update(sessions).set({ rotatedAt: now }).where(eq(sessions.id, current.id));
       const token = await this.#insertToken(tx, current.userId, current.familyId);
@@ -103,6 +110,7 @@ export class SessionService {
     });
     // The family revocation above is committed before we refuse: the caller must not undo it.
     if (outcome.kind === "reused") {
+      this.#revocations?.revoked([outcome.familyId]);
       throw new UnauthenticatedError(
         "This refresh token was already used, so the session was signed out for safety. Sign in again.",
         { reason: "session_ended" },
@@ -121,10 +129,24 @@ export class SessionService {
       .from(sessions)
       .where(eq(sessions.tokenHash, hashToken(refreshToken)));
     if (!row) return;
-    await this.#db
-      .update(sessions)
-      .set({ revokedAt: this.#clock.now() })
-      .where(and(eq(sessions.familyId, row.familyId), isNull(sessions.revokedAt)));
+    await this.#db.transaction(async (tx) => {
+      await tx
+        .update(sessions)
+        .set({ revokedAt: this.#clock.now() })
+        .where(and(eq(sessions.familyId, row.familyId), isNull(sessions.revokedAt)));
+      await notify(tx, SESSION_REVOKED_CHANNEL, row.familyId); // delivered on commit
+    });
+    this.#revocations?.revoked([row.familyId]);
+  }
+
+  /** Whether the family still has an unrevoked token of this user (checked once per access token). */
+  async isLive(familyId: string, userId: string): Promise<boolean> {
+    const [row] = await this.#db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.familyId, familyId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+      .limit(1);
+    return row !== undefined;
   }
 
   async #startFamily(userId: string): Promise<SessionTokens> {

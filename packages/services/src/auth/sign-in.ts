@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { type Database, oauthStates } from "@unwrapped/db";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Logger } from "pino";
@@ -26,6 +27,27 @@ export type SignInErrorCode =
   | "spotify_user_not_registered"
   | "server_error";
 
+/** What the sign-in start hands the route: where to send the browser, and the value to bind it with. */
+export interface SignInStart {
+  readonly authorizeUrl: string;
+  /** The state's browser binding: the route keeps it in a short-lived HttpOnly cookie (signInCookie). */
+  readonly binding: string;
+}
+
+/**
+ * The value binding a sign-in's state to the browser that started it (RFC 9700 §4.7 login CSRF): derived
+ * from the state, kept in the starting browser's cookie and compared at the callback. A callback URL sent
+ * to someone else arrives without it.
+ */
+export function signInBinding(state: string): string {
+  return createHash("sha256").update(`unwrapped sign-in binding\u0000${state}`).digest("base64url");
+}
+
+/** The cookie carrying a binding: one per started sign-in, so two tabs signing in do not collide. */
+export function signInCookieName(binding: string): string {
+  return `unwrapped_sign_in_${binding.slice(0, 16)}`;
+}
+
 export interface SignInDependencies {
   readonly db: Database;
   readonly clock: Clock;
@@ -50,8 +72,11 @@ export class SignInService {
     this.#deps = dependencies;
   }
 
-  /** Returns the Spotify authorize URL to redirect to. Throws ValidationError for a foreign redirect_to. */
-  async begin(redirectTo: string | undefined): Promise<string> {
+  /**
+   * Returns the Spotify authorize URL to redirect to and the state's browser binding. Throws
+   * ValidationError for a foreign redirect_to.
+   */
+  async begin(redirectTo: string | undefined): Promise<SignInStart> {
     const target = redirectTo ?? this.#deps.appUrl;
     if (!isAllowedRedirect(target, this.#deps.appUrl)) {
       throw new ValidationError(
@@ -68,15 +93,25 @@ export class SignInService {
       createdAt: now,
       expiresAt: addSeconds(now, OAUTH_STATE_TTL_SECONDS),
     });
-    return this.#deps.accounts.authorizeUrl({ state, codeChallenge: pkce.challenge });
+    return {
+      authorizeUrl: this.#deps.accounts.authorizeUrl({ state, codeChallenge: pkce.challenge }),
+      binding: signInBinding(state),
+    };
   }
 
-  /** Handles Spotify's redirect back; returns where to send the browser next. */
-  async complete(query: {
-    code?: string | undefined;
-    state?: string | undefined;
-    error?: string | undefined;
-  }): Promise<string> {
+  /**
+   * Handles Spotify's redirect back; returns where to send the browser next. `binding` is what the
+   * browser's sign-in cookie holds for this state: without the one `begin` made, the state is spent and
+   * the browser gets `error=invalid_state`, no login code (a callback opened by another client).
+   */
+  async complete(
+    query: {
+      code?: string | undefined;
+      state?: string | undefined;
+      error?: string | undefined;
+    },
+    binding: string | undefined,
+  ): Promise<string> {
     const { db, clock, appUrl, logger } = this.#deps;
     const now = clock.now();
     if (!query.state) return withQuery(appUrl, { error: "invalid_state" });
@@ -88,6 +123,10 @@ export class SignInService {
       .returning();
     if (!state) return withQuery(appUrl, { error: "invalid_state" });
     const fail = (error: SignInErrorCode) => withQuery(state.redirectTo, { error });
+    if (!sameBinding(binding, signInBinding(state.state))) {
+      logger.warn("sign-in callback without the starting browser's binding: refused");
+      return fail("invalid_state");
+    }
     if (state.expiresAt <= now) return fail("expired_state");
     if (query.error) return fail(query.error === "access_denied" ? "access_denied" : "spotify_refused");
     if (!query.code) return fail("invalid_request");
@@ -113,4 +152,11 @@ export class SignInService {
       return fail("server_error");
     }
   }
+}
+
+function sameBinding(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type Config, type Environment, loadConfig } from "@unwrapped/config";
 import { type Logger, pino } from "pino";
 import { systemClock, systemTimers } from "../clock.js";
+import { createLogger } from "../logger.js";
 
 /** Fixed test secrets (never used outside tests). */
 export const TEST_JWT_SECRET = "test-jwt-secret-that-is-long-enough-0123456789";
@@ -47,10 +48,14 @@ export function sandboxConfig(
 }
 
 /** A logger that keeps every line in memory, for asserting on what was (and was not) logged. */
-export function memoryLogger(level = "debug"): { logger: Logger; lines: () => string[] } {
+export function memoryLogger(
+  level = "debug",
+  options: { now?: () => number } = {},
+): { logger: Logger; lines: () => string[] } {
   const chunks: string[] = [];
-  const logger = pino(
-    { level },
+  // The process's own logger (redaction, error scrubbing, repeated-error throttle), into memory.
+  const logger = createLogger(
+    { level, ...(options.now ? { now: options.now } : {}) },
     {
       write(chunk: string) {
         chunks.push(chunk);

@@ -1,6 +1,6 @@
 import { analyses, type Database, loginCodes, sessions, spotifyCredentials, users } from "@unwrapped/db";
 import { dbTest } from "@unwrapped/db/testing";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect } from "vitest";
 import { AccountService } from "../../src/account/account-service.js";
 import { ManualClock } from "../../src/clock.js";
@@ -113,4 +113,22 @@ describe("AccountService", () => {
       expect((await shares.get("share-token-disconnect-012345")).label).toBe("TEST LABEL");
     },
   );
+
+  dbTest("delete is one transaction: when its last statement fails, nothing is deleted", async ({ db }) => {
+    const user = await listenerWithEverything(db, "share-token-atomic-0123456789a");
+    await db.execute(sql`
+      create function refuse_user_delete() returns trigger language plpgsql as $$
+      begin raise exception 'refused by the test'; end $$`);
+    await db.execute(
+      sql`create trigger refuse_user_delete before delete on users for each row execute function refuse_user_delete()`,
+    );
+    await expect(new AccountService({ db }).delete(user.id)).rejects.toThrow();
+    expect(await countsOf(db, user.id)).toEqual({
+      users: 1,
+      credentials: 1,
+      sessions: 1,
+      loginCodes: 1,
+      analyses: 1,
+    });
+  });
 });
