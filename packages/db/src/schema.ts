@@ -1,12 +1,14 @@
 import { sql } from "drizzle-orm";
 import {
   check,
+  customType,
   doublePrecision,
   index,
   integer,
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -185,3 +187,28 @@ export type AnalysisStatusValue = (typeof analysisStatus.enumValues)[number];
 export type AnalysisStageValue = (typeof analysisStage.enumValues)[number];
 export type JudgeKind = (typeof judgeKind.enumValues)[number];
 export type VerdictTone = (typeof verdictTone.enumValues)[number];
+
+/** PNG bytes: a Buffer from postgres.js, a Uint8Array from PGlite; always handed out as a Buffer. */
+const png = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => Buffer.from(value),
+});
+
+/**
+ * The drawn share images of an analysis, one per size, shared by every server process and kept across
+ * restarts. `content_key` is the hash of what the image shows (see @unwrapped/share-cards): a row whose
+ * key differs from the verdict's current one is stale and drawn again. Deleted with the analysis.
+ */
+export const shareCards = pgTable(
+  "share_cards",
+  {
+    analysisId: uuid()
+      .notNull()
+      .references(() => analyses.id, { onDelete: "cascade" }),
+    size: text().notNull(),
+    contentKey: text().notNull(),
+    png: png().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.analysisId, table.size] })],
+);

@@ -35,7 +35,9 @@ export interface CardInput {
 export function cardInput(verdict: SharedVerdict, publicUrl: string): CardInput {
   const name = verdict.displayName?.replace(/\s+/g, " ").trim();
   return {
-    heading: name ? `${truncateAtWord(name, DISPLAY_NAME_MAX_CHARACTERS)}'s music taste` : "A listener's music taste",
+    heading: name
+      ? `${truncateAtWord(name, DISPLAY_NAME_MAX_CHARACTERS)}'s music taste`
+      : "A listener's music taste",
     label: verdict.label,
     punchline: choosePunchline(verdict.description),
     mainstream: verdict.mainstream,

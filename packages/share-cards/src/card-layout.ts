@@ -49,8 +49,22 @@ function chart(input: CardInput, side: number, scale: number): CardElement {
     );
   const inset = 14 * scale;
   const children: CardElement[] = [
-    box({ position: "absolute", left: side / 2, top: 0, width: 2, height: side, backgroundColor: COLOURS.line }),
-    box({ position: "absolute", top: side / 2, left: 0, height: 2, width: side, backgroundColor: COLOURS.line }),
+    box({
+      position: "absolute",
+      left: side / 2,
+      top: 0,
+      width: 2,
+      height: side,
+      backgroundColor: COLOURS.line,
+    }),
+    box({
+      position: "absolute",
+      top: side / 2,
+      left: 0,
+      height: 2,
+      width: side,
+      backgroundColor: COLOURS.line,
+    }),
     corner({ left: inset, top: inset }, QUADRANTS.topLeft, "flex-start"),
     corner({ right: inset, top: inset }, QUADRANTS.topRight, "flex-end"),
     corner({ left: inset, bottom: inset }, QUADRANTS.bottomLeft, "flex-start"),
@@ -179,7 +193,11 @@ export function cardLayout(input: CardInput, size: CardSize): CardElement {
       box(
         { flexDirection: "column", width: 640, flexShrink: 0, justifyContent: "space-between" },
         box({ flexDirection: "column" }, heading, label, box({ marginTop: 20 }, punchline)),
-        box({ flexDirection: "column" }, box({}, list("Top genres", input.genres, 0.9, 320), list("Top artists", input.artists, 0.9, 320)), box({ marginTop: 18 }, footer(input, 0.9))),
+        box(
+          { flexDirection: "column" },
+          box({}, list("Top genres", input.genres, 0.9, 320), list("Top artists", input.artists, 0.9, 320)),
+          box({ marginTop: 18 }, footer(input, 0.9)),
+        ),
       ),
       box({ alignItems: "center", flexShrink: 0 }, chart(input, 400, 1)),
     );

@@ -71,8 +71,16 @@ export class CardRenderer {
     const plan = this.#fonts.plan(withoutEmoji(all));
     for (const codePoint of plan.missing) missing.add(String.fromCodePoint(codePoint));
     const replaced =
-      missing.size === 0 ? element : mapText(element, (value) => replaceAll(value, missing, REPLACEMENT_CHARACTER));
-    return { element: replaced, fonts: plan.fonts, families: plan.families, graphemeImages, missing: [...missing] };
+      missing.size === 0
+        ? element
+        : mapText(element, (value) => replaceAll(value, missing, REPLACEMENT_CHARACTER));
+    return {
+      element: replaced,
+      fonts: plan.fonts,
+      families: plan.families,
+      graphemeImages,
+      missing: [...missing],
+    };
   }
 }
 
@@ -93,7 +101,10 @@ function mapText(node: CardElement, transform: (value: string) => string): CardE
     typeof child === "string" ? transform(child) : mapText(child, transform);
   return {
     type: node.type,
-    props: { ...node.props, children: Array.isArray(children) ? children.map(map) : map(children as CardElement | string) },
+    props: {
+      ...node.props,
+      children: Array.isArray(children) ? children.map(map) : map(children as CardElement | string),
+    },
   };
 }
 

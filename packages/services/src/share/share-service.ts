@@ -1,10 +1,16 @@
 import { analyses, type Database, users } from "@unwrapped/db";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, type SQL } from "drizzle-orm";
 import type { TasteProfile } from "../analysis/taste-profile.js";
 import type { Clock } from "../clock.js";
 import { NotFoundError, PreconditionFailedError } from "../errors.js";
 import { createShareToken, shareUrlFor } from "./share-token.js";
 import { type SharedVerdict, type ShareLink, toPublicProfile } from "./shared-verdict.js";
+
+/** A shared verdict and the id of its analysis (never sent to the public: it keys stored images). */
+export interface SharedVerdictOfAnalysis {
+  readonly analysisId: string;
+  readonly verdict: SharedVerdict;
+}
 
 /** Share links: public reads by token, and the owner's revoke and rotate. */
 export class ShareService {
@@ -20,8 +26,39 @@ export class ShareService {
 
   /** The public verdict behind a token: NOT_FOUND for unknown and revoked tokens alike. */
   async get(token: string): Promise<SharedVerdict> {
+    return (await this.getWithAnalysis(token)).verdict;
+  }
+
+  /**
+   * The same, with the analysis it belongs to (what its share images are stored under). One indexed
+   * read of the current token, so a revoked or rotated token fails at once on every process.
+   */
+  async getWithAnalysis(token: string): Promise<SharedVerdictOfAnalysis> {
+    const found = await this.#find(
+      and(eq(analyses.shareToken, token), isNull(analyses.shareRevokedAt), eq(analyses.status, "completed")),
+    );
+    if (!found) throw new NotFoundError("This share link does not exist or was revoked.");
+    return found;
+  }
+
+  /**
+   * The owner's own verdict in its public shape, whether or not it is shared: what the owner's share
+   * images show. NOT_FOUND for another user's analysis (existence is not revealed), PRECONDITION_FAILED
+   * while it is not completed.
+   */
+  async getOwn(userId: string, analysisId: string): Promise<SharedVerdictOfAnalysis> {
+    await this.#owned(userId, analysisId);
+    const found = await this.#find(
+      and(eq(analyses.id, analysisId), eq(analyses.userId, userId), eq(analyses.status, "completed")),
+    );
+    if (!found) throw new NotFoundError("No analysis with this id was found.");
+    return found;
+  }
+
+  async #find(where: SQL | undefined): Promise<SharedVerdictOfAnalysis | null> {
     const [row] = await this.#db
       .select({
+        analysisId: analyses.id,
         label: analyses.label,
         description: analyses.description,
         criticalAcclaim: analyses.criticalAcclaim,
@@ -32,22 +69,19 @@ export class ShareService {
       })
       .from(analyses)
       .innerJoin(users, eq(users.id, analyses.userId))
-      .where(
-        and(
-          eq(analyses.shareToken, token),
-          isNull(analyses.shareRevokedAt),
-          eq(analyses.status, "completed"),
-        ),
-      );
-    if (!row?.completedAt) throw new NotFoundError("This share link does not exist or was revoked.");
+      .where(where);
+    if (!row?.completedAt) return null;
     return {
-      label: row.label ?? "",
-      description: row.description ?? "",
-      criticalAcclaim: row.criticalAcclaim,
-      mainstream: row.mainstream,
-      profile: toPublicProfile(row.profile as TasteProfile),
-      displayName: row.displayName,
-      analyzedAt: row.completedAt,
+      analysisId: row.analysisId,
+      verdict: {
+        label: row.label ?? "",
+        description: row.description ?? "",
+        criticalAcclaim: row.criticalAcclaim,
+        mainstream: row.mainstream,
+        profile: toPublicProfile(row.profile as TasteProfile),
+        displayName: row.displayName,
+        analyzedAt: row.completedAt,
+      },
     };
   }
 
