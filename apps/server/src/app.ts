@@ -7,6 +7,7 @@ import { logRequest } from "./request-logging.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { homePage } from "./routes/home-page.js";
+import { shareCardRoutes } from "./routes/share-card-routes.js";
 import { sharePage } from "./routes/share-page.js";
 import { handleCors, setSecurityHeaders } from "./security-headers.js";
 
@@ -58,6 +59,7 @@ function createExpressApp({ services, sandbox }: AppOptions): express.Express {
   app.use(healthRoutes(services));
   app.use(authRoutes(services));
   app.use(sharePage(services));
+  app.use(shareCardRoutes(services));
   app.use(homePage(services));
   if (sandbox) app.use("/sandbox/spotify", sandbox);
 

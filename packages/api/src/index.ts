@@ -1,5 +1,5 @@
 export { type ApiContext, type ContextSource, createContextFactory } from "./context.js";
-export { toTRPCError } from "./error-mapping.js";
+export { httpStatusOf, toTRPCError } from "./error-mapping.js";
 export {
   createLocalCaller,
   createLocalCallerForUser,
