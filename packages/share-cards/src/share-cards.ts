@@ -56,15 +56,19 @@ export class ShareCards {
   }
 
   async #png(analysisId: string, size: CardSize, key: string, input: CardInput): Promise<Buffer> {
-    const cached = this.#memory.get(key);
+    // Keyed by analysis too, so that every analysis gets its row in the store (two verdicts may look alike).
+    const memoryKey = `${analysisId}:${key}`;
+    const cached = this.#memory.get(memoryKey);
     if (cached) return cached;
     // Concurrent requests for one cold image (a link going viral) share one read and one drawing.
-    let pending = this.#drawing.get(key);
+    let pending = this.#drawing.get(memoryKey);
     if (!pending) {
-      pending = this.#load(analysisId, size, key, input).finally(() => this.#drawing.delete(key));
-      this.#drawing.set(key, pending);
+      pending = this.#load(analysisId, size, key, input).finally(() => this.#drawing.delete(memoryKey));
+      this.#drawing.set(memoryKey, pending);
     }
-    return pending;
+    const png = await pending;
+    this.#memory.set(memoryKey, png);
+    return png;
   }
 
   async #load(analysisId: string, size: CardSize, key: string, input: CardInput): Promise<Buffer> {
@@ -81,7 +85,6 @@ export class ShareCards {
       png = drawn.png;
       await this.#store.put(analysisId, size, key, png);
     }
-    this.#memory.set(key, png);
     return png;
   }
 }
