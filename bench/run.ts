@@ -10,6 +10,7 @@ import { drainScenario } from "./scenarios/drain.js";
 import { listenersScenario } from "./scenarios/listeners.js";
 import { profileScenario } from "./scenarios/profile.js";
 import { profileWorkerScenario } from "./scenarios/profile-worker.js";
+import { shareCardsScenario } from "./scenarios/share-cards.js";
 import { startupScenario } from "./scenarios/startup.js";
 import { statusScenario } from "./scenarios/status.js";
 import { verdictScenario } from "./scenarios/verdict.js";
@@ -30,6 +31,7 @@ const ALL_SCENARIOS: readonly Scenario[] = [
   profileScenario,
   profileWorkerScenario,
   listenersScenario,
+  shareCardsScenario,
 ];
 /** Scenarios that run without PostgreSQL. */
 const WITHOUT_POSTGRES = new Set(["startup", "listeners"]);
