@@ -165,13 +165,15 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
     formatInteger(sample.requestsPerSecond),
     formatMs(sample.p50Ms, 0),
     formatMs(sample.p99Ms, 0),
+    formatInteger(sample.serverCpuMicroseconds),
+    formatInteger(sample.postgresCpuMicroseconds),
     `${formatInteger(sample.bytesPerResponse)} B`,
     formatInteger(sample.failures),
     ratioText,
   ];
   const loadTable = [
-    "| target | req/s | p50 | p99 | bytes/response | failed | ratio to BASE |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    "| target | req/s | p50 | p99 | server CPU µs/req | PostgreSQL CPU µs/req | bytes/response | failed | ratio to BASE |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...[
       load("BASE: express 5 + postgres.js status route", median.base, "1.00"),
       load("share page GET /s/:token", median.page, formatNumber(ratio("page"), 2)),

@@ -1,5 +1,5 @@
 import { analyses, shareCards, users } from "@unwrapped/db";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessTokenFor, insertSharedVerdict, pngDimensions } from "./support/shared-verdicts.js";
 import { startTestServer, type TestServer } from "./support/test-server.js";
@@ -68,7 +68,8 @@ describe("share images", () => {
 
     await server.database.db
       .update(analyses)
-      .set({ label: "CHAOTIC NEUTRAL", mainstream: 0.1, criticalAcclaim: 0.9 })
+      // As the queue writes a row: every change bumps its version.
+      .set({ label: "CHAOTIC NEUTRAL", mainstream: 0.1, criticalAcclaim: 0.9, version: sql`version + 1` })
       .where(eq(analyses.id, analysisId));
     const afterVerdict = await get(`/s/${token}/card.png`, { "if-none-match": beforeTag ?? "" });
     expect(afterVerdict.status).toBe(200);
@@ -79,15 +80,16 @@ describe("share images", () => {
     const afterName = await get(`/s/${token}/card.png`);
     expect(afterName.headers.get("etag")).not.toBe(afterVerdict.headers.get("etag"));
 
-    // Updating the row with what it already holds changes nothing the card shows.
+    // A new version of the row with the same content: looked at again, not drawn again.
+    const [drawn] = await storedRows(analysisId);
     await server.database.db
       .update(analyses)
-      .set({ label: "CHAOTIC NEUTRAL" })
+      .set({ label: "CHAOTIC NEUTRAL", version: sql`version + 1` })
       .where(eq(analyses.id, analysisId));
     const unchanged = await get(`/s/${token}/card.png`);
     expect(unchanged.headers.get("etag")).toBe(afterName.headers.get("etag"));
     const rows = await storedRows(analysisId);
-    expect(rows).toHaveLength(1);
+    expect(rows).toEqual([drawn]);
     expect(`"${rows[0]?.contentKey}"`).toBe(afterName.headers.get("etag"));
   });
 
@@ -97,8 +99,10 @@ describe("share images", () => {
     const client = rawClient(server.url, await accessTokenFor(server.services, userId));
     expect((await get(`/s/${token}/card.png`)).status).toBe(200);
     expect((await get(`/s/${token}/story.png`)).status).toBe(200);
+    expect((await get(`/s/${token}`)).status).toBe(200); // the page, now in its cache too
 
     await client.share.revoke.mutate({ analysisId });
+    expect((await get(`/s/${token}`)).status).toBe(404);
     for (const size of ["card", "story"]) {
       const response = await get(`/s/${token}/${size}.png`);
       expect(response.status).toBe(404);
@@ -107,6 +111,8 @@ describe("share images", () => {
 
     const rotated = await client.share.rotate.mutate({ analysisId });
     expect((await get(`/s/${token}/card.png`)).status).toBe(404);
+    expect((await get(`/s/${token}`)).status).toBe(404);
+    expect((await get(`/s/${rotated.shareToken}`)).status).toBe(200);
     const fresh = await get(`/s/${rotated.shareToken}/card.png`);
     expect(fresh.status).toBe(200);
     expect(pngDimensions(await png(fresh))).toEqual({ width: 1200, height: 630 });

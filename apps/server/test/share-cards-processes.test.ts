@@ -118,7 +118,8 @@ describe.skipIf(!onPostgres)(
         ).status,
       ).toBe(304);
 
-      const client = rawClient(a.url, await accessTokenFor(services, userId));
+      expect((await fetch(`${b.url}/s/${token}`)).status).toBe(200);
+    const client = rawClient(a.url, await accessTokenFor(services, userId));
       await client.share.revoke.mutate({ analysisId });
       for (const server of [a, b]) {
         for (const size of ["card", "story"]) {

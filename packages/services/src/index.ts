@@ -21,5 +21,5 @@ export { createLogger, type Logger } from "./logger.js";
 export type { ClaimedTask } from "./queue/analysis-queue.js";
 export type { Worker } from "./queue/worker.js";
 export { createServices, type Services } from "./services.js";
-export type { SharedVerdictOfAnalysis } from "./share/share-service.js";
+export type { SharedVerdictOfAnalysis, ShareRevision } from "./share/share-service.js";
 export { SharedVerdict, ShareLink } from "./share/shared-verdict.js";

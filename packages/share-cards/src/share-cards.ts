@@ -1,12 +1,20 @@
 import type { Database } from "@unwrapped/db";
-import type { Logger, SharedVerdictOfAnalysis } from "@unwrapped/services";
-import { ByteLru } from "./byte-lru.js";
+import type { Logger, SharedVerdictOfAnalysis, ShareRevision } from "@unwrapped/services";
 import { type CardInput, type CardSize, cardInput, contentKey } from "./card-input.js";
 import { CardRenderer } from "./card-renderer.js";
 import { CardStore } from "./card-store.js";
+import { Lru } from "./lru.js";
 
 /** 64 MiB of drawn images per process: about 700 cards and stories. */
 export const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
+/** Share-link revisions whose content key this process knows (each well under a kilobyte). */
+const KNOWN_REVISIONS = 20_000;
+
+interface KnownImage {
+  readonly analysisId: string;
+  readonly key: string;
+  readonly input: CardInput;
+}
 
 /** An image to answer with: its ETag is known before its bytes, so a revalidation costs no drawing. */
 export interface CardImage {
@@ -24,7 +32,8 @@ export interface CardImage {
 export class ShareCards {
   readonly #renderer: CardRenderer;
   readonly #store: CardStore;
-  readonly #memory: ByteLru;
+  readonly #memory: Lru<Buffer>;
+  readonly #revisions = new Lru<KnownImage>(KNOWN_REVISIONS);
   readonly #logger: Logger;
   readonly #publicUrl: string;
   readonly #drawing = new Map<string, Promise<Buffer>>();
@@ -40,19 +49,45 @@ export class ShareCards {
   }) {
     this.#store = new CardStore(options.db);
     this.#renderer = options.renderer ?? new CardRenderer();
-    this.#memory = new ByteLru(options.memoryBytes ?? DEFAULT_MEMORY_BYTES);
+    this.#memory = new Lru(options.memoryBytes ?? DEFAULT_MEMORY_BYTES, (png) => png.byteLength);
     this.#logger = options.logger;
     this.#publicUrl = options.publicUrl;
   }
 
   get memoryBytes(): number {
-    return this.#memory.bytes;
+    return this.#memory.weight;
   }
 
+  /** The image of a verdict read just now (the owner's route). */
   image(source: SharedVerdictOfAnalysis, size: CardSize): CardImage {
+    return this.#imageOf(this.#known(source, size), size);
+  }
+
+  /**
+   * The image of a share link at its current revision. `load` reads the whole verdict only when this
+   * process has not seen the revision yet, so a link going viral costs one small read per request.
+   */
+  async imageAt(
+    revision: ShareRevision,
+    size: CardSize,
+    load: () => Promise<SharedVerdictOfAnalysis>,
+  ): Promise<CardImage> {
+    const revisionKey = `${revision.analysisId}:${size}:${revision.revision}`;
+    let known = this.#revisions.get(revisionKey);
+    if (!known) {
+      known = this.#known(await load(), size);
+      this.#revisions.set(revisionKey, known);
+    }
+    return this.#imageOf(known, size);
+  }
+
+  #known(source: SharedVerdictOfAnalysis, size: CardSize): KnownImage {
     const input = cardInput(source.verdict, this.#publicUrl);
-    const key = contentKey(input, size);
-    return { etag: `"${key}"`, png: () => this.#png(source.analysisId, size, key, input) };
+    return { analysisId: source.analysisId, key: contentKey(input, size), input };
+  }
+
+  #imageOf(known: KnownImage, size: CardSize): CardImage {
+    return { etag: `"${known.key}"`, png: () => this.#png(known.analysisId, size, known.key, known.input) };
   }
 
   async #png(analysisId: string, size: CardSize, key: string, input: CardInput): Promise<Buffer> {

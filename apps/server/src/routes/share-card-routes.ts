@@ -1,13 +1,7 @@
 import { httpStatusOf } from "@unwrapped/api";
 import { isDatabaseUnavailable } from "@unwrapped/db";
-import { type CardSize, ShareCards } from "@unwrapped/share-cards";
-import {
-  isAppError,
-  NotFoundError,
-  type Services,
-  type SharedVerdictOfAnalysis,
-  UnauthenticatedError,
-} from "@unwrapped/services";
+import { type CardImage, type CardSize, ShareCards } from "@unwrapped/share-cards";
+import { isAppError, NotFoundError, type Services, UnauthenticatedError } from "@unwrapped/services";
 import { type Request, type Response, Router } from "express";
 
 const SHARE_TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -25,33 +19,28 @@ export function shareCardRoutes(services: Services, cards = createShareCards(ser
   for (const size of SIZES) {
     router.get(`/s/:token/${size}.png`, async (request, response) => {
       const token = request.params.token ?? "";
-      await answer(request, response, size, () => {
-        if (!SHARE_TOKEN.test(token))
-          throw new NotFoundError("This share link does not exist or was revoked.");
-        return services.shares.getWithAnalysis(token);
+      await answer(request, response, async () => {
+        const revision = SHARE_TOKEN.test(token) ? await services.shares.revisionOf(token) : null;
+        if (!revision) throw new NotFoundError("This share link does not exist or was revoked.");
+        return cards.imageAt(revision, size, () => services.shares.getWithAnalysis(token));
       });
     });
     router.get(`/analysis/:id/${size}.png`, async (request, response) => {
       const id = request.params.id ?? "";
-      await answer(request, response, size, async () => {
+      await answer(request, response, async () => {
         const userId = await authenticate(services, request);
         if (!UUID.test(id)) throw new NotFoundError("No analysis with this id was found.");
-        return services.shares.getOwn(userId, id);
+        return cards.image(await services.shares.getOwn(userId, id), size);
       });
     });
   }
 
-  async function answer(
-    request: Request,
-    response: Response,
-    size: CardSize,
-    find: () => Promise<SharedVerdictOfAnalysis>,
-  ): Promise<void> {
+  async function answer(request: Request, response: Response, find: () => Promise<CardImage>): Promise<void> {
     // Revalidate every time: the verdict may be revoked, rotated or replaced at any moment.
     response.setHeader("cache-control", "no-cache");
-    let source: SharedVerdictOfAnalysis;
+    let image: CardImage;
     try {
-      source = await find();
+      image = await find();
     } catch (error) {
       if (isAppError(error)) {
         const status = httpStatusOf(error);
@@ -65,7 +54,6 @@ export function shareCardRoutes(services: Services, cards = createShareCards(ser
       }
       throw error;
     }
-    const image = cards.image(source, size);
     response.setHeader("etag", image.etag);
     if (matches(request.headers["if-none-match"], image.etag)) {
       response.status(304).end();

@@ -1,11 +1,19 @@
-import { isAppError, type Services, type SharedVerdict } from "@unwrapped/services";
-import { CARD_SIZES, choosePunchline, QUADRANTS, quadrantOf } from "@unwrapped/share-cards";
+import { isAppError, NotFoundError, type Services, type SharedVerdict } from "@unwrapped/services";
+import { CARD_SIZES, choosePunchline, Lru, QUADRANTS, quadrantOf } from "@unwrapped/share-cards";
 import { Router } from "express";
 import { html, PAGE_CSP, SafeHtml } from "../html.js";
 
-/** GET /s/:token — the public page of a shared verdict, with Open Graph and Twitter card tags. */
+/** 4 Mi characters of rendered share pages per process (about 500 pages). */
+const PAGE_CACHE_CHARACTERS = 4 * 1024 * 1024;
+
+/**
+ * GET /s/:token — the public page of a shared verdict, with Open Graph and Twitter card tags. Every
+ * request reads the link's current revision (a small indexed read, so a revoked or rotated token 404s at
+ * once on every process); the page itself is rendered once per token and revision.
+ */
 export function sharePage(services: Services): Router {
   const router = Router();
+  const pages = new Lru<string>(PAGE_CACHE_CHARACTERS, (page) => page.length);
   router.get("/s/:token", async (request, response) => {
     const token = request.params.token;
     response.setHeader("content-security-policy", PAGE_CSP);
@@ -13,11 +21,18 @@ export function sharePage(services: Services): Router {
     response.type("html");
     const valid = typeof token === "string" && /^[A-Za-z0-9_-]{16,128}$/.test(token);
     try {
-      if (!valid) throw new Error("not a share token");
-      const verdict = await services.shares.get(token);
-      response.send(renderVerdictPage(verdict, `${services.config.server.publicUrl}/s/${token}`).value);
+      const revision = valid ? await services.shares.revisionOf(token) : null;
+      if (!revision) throw new NotFoundError("This share link does not exist or was revoked.");
+      const key = `${token}:${revision.revision}`;
+      let page = pages.get(key);
+      if (page === undefined) {
+        const verdict = await services.shares.get(token);
+        page = renderVerdictPage(verdict, `${services.config.server.publicUrl}/s/${token}`).value;
+        pages.set(key, page);
+      }
+      response.send(page);
     } catch (error) {
-      if (valid && !(isAppError(error) && error.code === "NOT_FOUND")) throw error;
+      if (!(isAppError(error) && error.code === "NOT_FOUND")) throw error;
       response.status(404).send(renderNotFoundPage(services.config.server.publicUrl).value);
     }
   });

@@ -12,6 +12,12 @@ export interface SharedVerdictOfAnalysis {
   readonly verdict: SharedVerdict;
 }
 
+/** What a share link shows now, as a cache key: it changes whenever the verdict or the name does. */
+export interface ShareRevision {
+  readonly analysisId: string;
+  readonly revision: string;
+}
+
 /** Share links: public reads by token, and the owner's revoke and rotate. */
 export class ShareService {
   readonly #db: Database;
@@ -39,6 +45,29 @@ export class ShareService {
     );
     if (!found) throw new NotFoundError("This share link does not exist or was revoked.");
     return found;
+  }
+
+  /**
+   * The current revision of a share link, without its text or profile: the analysis, its `version`
+   * (bumped by every write of the row) and the display name shown with it. One small indexed read, made
+   * on every request for a share page or image, so that a revoked or rotated token fails at once on
+   * every process while what it shows comes from a cache keyed by the revision. Null for unknown and
+   * revoked tokens.
+   */
+  async revisionOf(token: string): Promise<ShareRevision | null> {
+    const [row] = await this.#db
+      .select({ analysisId: analyses.id, version: analyses.version, displayName: users.displayName })
+      .from(analyses)
+      .innerJoin(users, eq(users.id, analyses.userId))
+      .where(
+        and(
+          eq(analyses.shareToken, token),
+          isNull(analyses.shareRevokedAt),
+          eq(analyses.status, "completed"),
+        ),
+      );
+    if (!row) return null;
+    return { analysisId: row.analysisId, revision: JSON.stringify([row.version, row.displayName]) };
   }
 
   /**
