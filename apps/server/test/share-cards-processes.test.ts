@@ -119,7 +119,7 @@ describe.skipIf(!onPostgres)(
       ).toBe(304);
 
       expect((await fetch(`${b.url}/s/${token}`)).status).toBe(200);
-    const client = rawClient(a.url, await accessTokenFor(services, userId));
+      const client = rawClient(a.url, await accessTokenFor(services, userId));
       await client.share.revoke.mutate({ analysisId });
       for (const server of [a, b]) {
         for (const size of ["card", "story"]) {

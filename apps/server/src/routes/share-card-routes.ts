@@ -1,7 +1,7 @@
 import { httpStatusOf } from "@unwrapped/api";
 import { isDatabaseUnavailable } from "@unwrapped/db";
-import { type CardImage, type CardSize, ShareCards } from "@unwrapped/share-cards";
 import { isAppError, NotFoundError, type Services, UnauthenticatedError } from "@unwrapped/services";
+import { type CardImage, type CardSize, ShareCards } from "@unwrapped/share-cards";
 import { type Request, type Response, Router } from "express";
 
 const SHARE_TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
