@@ -1,5 +1,5 @@
 import { analyses, type Database, users } from "@unwrapped/db";
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { TasteProfile } from "../analysis/taste-profile.js";
 import type { Clock } from "../clock.js";
 import { NotFoundError, PreconditionFailedError } from "../errors.js";
@@ -23,11 +23,25 @@ export class ShareService {
   readonly #db: Database;
   readonly #clock: Clock;
   readonly #publicUrl: string;
+  readonly #revisionQuery;
 
   constructor(dependencies: { db: Database; clock: Clock; publicUrl: string }) {
     this.#db = dependencies.db;
     this.#clock = dependencies.clock;
     this.#publicUrl = dependencies.publicUrl;
+    // Built and prepared once: the hot read of a link going viral pays neither query building nor planning.
+    this.#revisionQuery = this.#db
+      .select({ analysisId: analyses.id, version: analyses.version, displayName: users.displayName })
+      .from(analyses)
+      .innerJoin(users, eq(users.id, analyses.userId))
+      .where(
+        and(
+          eq(analyses.shareToken, sql.placeholder("token")),
+          isNull(analyses.shareRevokedAt),
+          eq(analyses.status, "completed"),
+        ),
+      )
+      .prepare("share_link_revision");
   }
 
   /** The public verdict behind a token: NOT_FOUND for unknown and revoked tokens alike. */
@@ -55,17 +69,7 @@ export class ShareService {
    * revoked tokens.
    */
   async revisionOf(token: string): Promise<ShareRevision | null> {
-    const [row] = await this.#db
-      .select({ analysisId: analyses.id, version: analyses.version, displayName: users.displayName })
-      .from(analyses)
-      .innerJoin(users, eq(users.id, analyses.userId))
-      .where(
-        and(
-          eq(analyses.shareToken, token),
-          isNull(analyses.shareRevokedAt),
-          eq(analyses.status, "completed"),
-        ),
-      );
+    const [row] = await this.#revisionQuery.execute({ token });
     if (!row) return null;
     return { analysisId: row.analysisId, revision: JSON.stringify([row.version, row.displayName]) };
   }
