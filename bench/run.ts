@@ -12,6 +12,7 @@ import { listenersScenario } from "./scenarios/listeners.js";
 import { budgetScenario, metricsScenario } from "./scenarios/operations.js";
 import { profileScenario } from "./scenarios/profile.js";
 import { profileWorkerScenario } from "./scenarios/profile-worker.js";
+import { shareCardsScenario } from "./scenarios/share-cards.js";
 import { standingsScenario } from "./scenarios/standings.js";
 import { startupScenario } from "./scenarios/startup.js";
 import { statusScenario } from "./scenarios/status.js";
@@ -39,6 +40,7 @@ const ALL_SCENARIOS: readonly Scenario[] = [
   standingsScenario,
   metricsScenario,
   budgetScenario,
+  shareCardsScenario,
 ];
 /** Scenarios that run without PostgreSQL. */
 const WITHOUT_POSTGRES = new Set(["startup", "listeners"]);

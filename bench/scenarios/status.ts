@@ -69,7 +69,9 @@ export async function prepareStatusFixture(nodeFlags: readonly string[] = []): P
   };
 }
 
-async function startBaseline(database: BenchDatabase): Promise<{ process: ManagedProcess; url: string }> {
+export async function startStatusBaseline(
+  database: BenchDatabase,
+): Promise<{ process: ManagedProcess; url: string }> {
   const port = await freePort();
   const baseline = startProcess({
     name: "status-baseline",
@@ -102,7 +104,7 @@ async function bodyBytes(target: LoadTarget): Promise<number> {
 async function run(options: BenchOptions): Promise<ScenarioReport> {
   const settings = settingsFor(options);
   const fixture = await prepareStatusFixture();
-  const baseline = await startBaseline(fixture.database);
+  const baseline = await startStatusBaseline(fixture.database);
   const baseTarget: LoadTarget = {
     url: `${baseline.url}/analysis/status`,
     headers: { "x-user-id": fixture.listener.userId },

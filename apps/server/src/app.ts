@@ -9,6 +9,7 @@ import { authRoutes } from "./routes/auth-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { homePage } from "./routes/home-page.js";
 import { matchPage } from "./routes/match-page.js";
+import { shareCardRoutes } from "./routes/share-card-routes.js";
 import { sharePage } from "./routes/share-page.js";
 import { handleCors, setSecurityHeaders } from "./security-headers.js";
 
@@ -90,6 +91,7 @@ function createExpressApp({ services, sandbox }: AppOptions): express.Express {
   app.use(authRoutes(services));
   app.use(sharePage(services));
   app.use(matchPage(services));
+  app.use(shareCardRoutes(services));
   app.use(homePage(services));
   if (sandbox) app.use("/sandbox/spotify", sandbox);
 

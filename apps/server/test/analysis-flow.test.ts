@@ -55,7 +55,8 @@ describe("an analysis over HTTP", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(`<meta property="og:url" content="${result.shareUrl}">`);
-    expect(html).toContain('<meta name="twitter:card" content="summary">');
+    expect(html).toContain('<meta name="twitter:card" content="summary_large_image">');
+    expect(html).toContain(`<meta property="og:image" content="${result.shareUrl}/card.png">`);
     expect(html).toContain("<svg");
     expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
   });

@@ -1,4 +1,5 @@
 import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { isDatabaseUnavailable } from "@unwrapped/db";
 import {
@@ -37,6 +38,11 @@ export function toTRPCError(error: AppError): TRPCError {
   const code = TRPC_CODES[error.code];
   const message = code === "INTERNAL_SERVER_ERROR" ? GENERIC_INTERNAL_MESSAGE : error.message;
   return new TRPCError({ code, message, cause: error });
+}
+
+/** The HTTP status of a domain error, for routes outside tRPC (share images): the one tRPC gives it. */
+export function httpStatusOf(error: AppError): number {
+  return getHTTPStatusCodeFromError(toTRPCError(error));
 }
 
 /** Where an error happened, for the log line. */

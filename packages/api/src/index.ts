@@ -1,5 +1,5 @@
 export { type ApiContext, type ContextSource, clientAddress, createContextFactory } from "./context.js";
-export { retryAfterHeader, retryAfterSeconds, toTRPCError } from "./error-mapping.js";
+export { httpStatusOf, retryAfterHeader, retryAfterSeconds, toTRPCError } from "./error-mapping.js";
 export {
   createLocalCaller,
   createLocalCallerForUser,

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -311,3 +312,28 @@ export const spotifyBudget = pgTable("spotify_budget", {
   nextSlotAt: timestamptz(),
   updatedAt: createdAt(),
 });
+
+/** PNG bytes: a Buffer from postgres.js, a Uint8Array from PGlite; always handed out as a Buffer. */
+const png = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => Buffer.from(value),
+});
+
+/**
+ * The drawn share images of an analysis, one per size, shared by every server process and kept across
+ * restarts. `content_key` is the hash of what the image shows (see @unwrapped/share-cards): a row whose
+ * key differs from the verdict's current one is stale and drawn again. Deleted with the analysis.
+ */
+export const shareCards = pgTable(
+  "share_cards",
+  {
+    analysisId: uuid()
+      .notNull()
+      .references(() => analyses.id, { onDelete: "cascade" }),
+    size: text().notNull(),
+    contentKey: text().notNull(),
+    png: png().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.analysisId, table.size] })],
+);

@@ -35,6 +35,7 @@ export { type LiveWorker, NO_WORKER_HINT, WorkerRegistry } from "./queue/worker-
 export { type RateLimitBucket, RateLimiter } from "./rate-limit/rate-limiter.js";
 export { RETENTION_SWEEP_INTERVAL_MS, type SweepCounts } from "./retention/retention-sweeper.js";
 export { createServices, type Services } from "./services.js";
+export type { SharedVerdictOfAnalysis, ShareRevision } from "./share/share-service.js";
 export { SharedVerdict, ShareLink } from "./share/shared-verdict.js";
 export { Standings, StandingsService, type StandingsValues } from "./standings/standings-service.js";
 export {

@@ -1,10 +1,19 @@
-import { isAppError, type Services, type SharedVerdict } from "@unwrapped/services";
+import { isAppError, NotFoundError, type Services, type SharedVerdict } from "@unwrapped/services";
+import { CARD_SIZES, choosePunchline, Lru, QUADRANTS, quadrantOf } from "@unwrapped/share-cards";
 import { Router } from "express";
 import { html, PAGE_CSP, SafeHtml } from "../html.js";
 
-/** GET /s/:token — the public page of a shared verdict, with Open Graph and Twitter card tags. */
+/** 4 Mi characters of rendered share pages per process (about 500 pages). */
+const PAGE_CACHE_CHARACTERS = 4 * 1024 * 1024;
+
+/**
+ * GET /s/:token — the public page of a shared verdict, with Open Graph and Twitter card tags. Every
+ * request reads the link's current revision (a small indexed read, so a revoked or rotated token 404s at
+ * once on every process); the page itself is rendered once per token and revision.
+ */
 export function sharePage(services: Services): Router {
   const router = Router();
+  const pages = new Lru<string>(PAGE_CACHE_CHARACTERS, (page) => page.length);
   router.get("/s/:token", async (request, response) => {
     const token = request.params.token;
     response.setHeader("content-security-policy", PAGE_CSP);
@@ -12,11 +21,18 @@ export function sharePage(services: Services): Router {
     response.type("html");
     const valid = typeof token === "string" && /^[A-Za-z0-9_-]{16,128}$/.test(token);
     try {
-      if (!valid) throw new Error("not a share token");
-      const verdict = await services.shares.get(token);
-      response.send(renderVerdictPage(verdict, `${services.config.server.publicUrl}/s/${token}`).value);
+      const revision = valid ? await services.shares.revisionOf(token) : null;
+      if (!revision) throw new NotFoundError("This share link does not exist or was revoked.");
+      const key = `${token}:${revision.revision}`;
+      let page = pages.get(key);
+      if (page === undefined) {
+        const verdict = await services.shares.get(token);
+        page = renderVerdictPage(verdict, `${services.config.server.publicUrl}/s/${token}`).value;
+        pages.set(key, page);
+      }
+      response.send(page);
     } catch (error) {
-      if (valid && !(isAppError(error) && error.code === "NOT_FOUND")) throw error;
+      if (!(isAppError(error) && error.code === "NOT_FOUND")) throw error;
       response.status(404).send(renderNotFoundPage(services.config.server.publicUrl).value);
     }
   });
@@ -39,11 +55,28 @@ const STYLE = `
   .bar span { display: block; height: 100%; background: var(--accent); }
   .scores { display: flex; gap: 24px; color: var(--muted); font-size: 15px; }
   .scores strong { color: var(--text); font-size: 22px; display: block; }
+  .punchline { font-size: 21px; line-height: 1.45; margin: 0 0 8px; }
+  .quadrant { font-weight: 700; font-size: 19px; margin: 0 0 12px; }
+  .actions { display: flex; flex-wrap: wrap; gap: 12px; margin: 24px 0; }
+  .button { display: inline-block; padding: 12px 20px; border-radius: 999px; background: var(--accent); color: #0f0f14; font-weight: 700; text-decoration: none; }
+  .button.secondary { background: transparent; color: var(--accent); border: 2px solid var(--accent); }
   footer { color: var(--muted); font-size: 14px; margin-top: 32px; }
   a { color: var(--accent); }
 `;
 
-export function layout(head: { title: string; description: string; url: string }, body: SafeHtml): SafeHtml {
+/** The link-preview image of a page (Open Graph and Twitter's large card). */
+export interface PageImage {
+  readonly url: string;
+  readonly width: number;
+  readonly height: number;
+  readonly alt: string;
+}
+
+export function layout(
+  head: { title: string; description: string; url: string; image?: PageImage | undefined },
+  body: SafeHtml,
+): SafeHtml {
+  const image = head.image;
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -56,7 +89,18 @@ export function layout(head: { title: string; description: string; url: string }
 <meta property="og:type" content="website">
 <meta property="og:url" content="${head.url}">
 <meta property="og:site_name" content="unwrapped">
-<meta name="twitter:card" content="summary">
+${
+  image
+    ? html`<meta property="og:image" content="${image.url}">
+<meta property="og:image:type" content="image/png">
+<meta property="og:image:width" content="${image.width}">
+<meta property="og:image:height" content="${image.height}">
+<meta property="og:image:alt" content="${image.alt}">
+<meta name="twitter:card" content="summary_large_image">
+<meta name="twitter:image" content="${image.url}">
+<meta name="twitter:image:alt" content="${image.alt}">`
+    : html`<meta name="twitter:card" content="summary">`
+}
 <meta name="twitter:title" content="${head.title}">
 <meta name="twitter:description" content="${head.description}">
 <meta name="robots" content="noindex">
@@ -68,28 +112,44 @@ ${body}
 </html>`;
 }
 
+/**
+ * The shared verdict. Order on a phone (one column): who and the label, the punchline, the chart and
+ * genres, then the long text; the link preview shows the card image and, as its description, the label
+ * and the punchline (not the verdict's opening sentence).
+ */
 export function renderVerdictPage(verdict: SharedVerdict, url: string): SafeHtml {
   const who = verdict.displayName ? `${verdict.displayName}'s` : "A listener's";
   const title = `${who} music taste: ${verdict.label}`;
-  const summary = truncate(verdict.description.replace(/\s+/g, " "), 200);
+  const punchline = choosePunchline(verdict.description);
+  const summary = punchline ? `${verdict.label}: ${punchline}` : verdict.label;
+  const quadrant = quadrantOf(verdict.mainstream, verdict.criticalAcclaim);
   const paragraphs = verdict.description
     .split(/\n+/)
     .map((paragraph) => paragraph.trim())
     .filter(Boolean);
   const genres = (verdict.profile.topGenres ?? []).slice(0, 6);
   return layout(
-    { title, description: summary, url },
+    {
+      title,
+      description: summary,
+      url,
+      image: {
+        url: `${url}/card.png`,
+        ...CARD_SIZES.card,
+        alt: `${title}.${quadrant ? ` On the chart: ${quadrant}.` : ""} ${punchline}`.trim(),
+      },
+    },
     html`<main>
   <p class="eyebrow">${who} music taste, unwrapped</p>
   <h1>${verdict.label}</h1>
-  <section class="card description">${paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}</section>
-  <section class="card grid">
+  ${punchline ? html`<p class="punchline">${punchline}</p>` : ""}
+  <section class="card grid" aria-label="Where this taste sits">
     ${quadrantChart(verdict.mainstream, verdict.criticalAcclaim)}
     <div>
       ${
         verdict.mainstream === null || verdict.criticalAcclaim === null
           ? html`<p class="scores">Too little listening to place on the chart yet.</p>`
-          : html`<div class="scores">
+          : html`<p class="quadrant">${quadrant}</p><div class="scores">
         <div><strong>${percent(verdict.mainstream)}</strong>mainstream</div>
         <div><strong>${percent(verdict.criticalAcclaim)}</strong>critical acclaim</div>
       </div>`
@@ -105,23 +165,29 @@ export function renderVerdictPage(verdict: SharedVerdict, url: string): SafeHtml
       }
     </div>
   </section>
+  <section class="card description">${paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}</section>
+  <p class="actions"><a class="button" href="/">Get your own verdict</a> <a class="button secondary" href="${url}/story.png" download="unwrapped-story.png">Download story image</a></p>
   <footer>Analysed ${verdict.analyzedAt.toISOString().slice(0, 10)} · <a href="/">unwrapped</a> tells you what your music taste says about you.</footer>
 </main>`,
   );
 }
 
 /**
- * Mainstream on x (underground left, chart-topping right), critical acclaim on y (acclaimed on top). No
- * dot when the verdict has no scores (too little listening).
+ * Mainstream on x (underground left, chart-topping right), critical acclaim on y (acclaimed on top), a
+ * name in each quadrant. No dot when the verdict has no scores (too little listening).
  */
 function quadrantChart(mainstream: number | null, criticalAcclaim: number | null): SafeHtml {
-  if (mainstream === null || criticalAcclaim === null) return html``;
   const size = 280;
   const pad = 28;
   const inner = size - pad * 2;
-  const x = pad + clamp01(mainstream) * inner;
-  const y = pad + (1 - clamp01(criticalAcclaim)) * inner;
-  return html`<svg viewBox="0 0 ${size} ${size}" width="100%" role="img" aria-label="Mainstream ${percent(mainstream)}, critical acclaim ${percent(criticalAcclaim)}" xmlns="http://www.w3.org/2000/svg">
+  const scored = mainstream !== null && criticalAcclaim !== null;
+  const label = scored
+    ? `${quadrantOf(mainstream, criticalAcclaim)}: mainstream ${percent(mainstream)}, critical acclaim ${percent(criticalAcclaim)}`
+    : "Not placed on the chart: too little listening";
+  const dot = scored
+    ? html`<circle cx="${(pad + clamp01(mainstream) * inner).toFixed(1)}" cy="${(pad + (1 - clamp01(criticalAcclaim)) * inner).toFixed(1)}" r="9" fill="#1ed760" stroke="#0f0f14" stroke-width="3"/>`
+    : "";
+  return html`<svg viewBox="0 0 ${size} ${size}" width="100%" role="img" aria-label="${label}" xmlns="http://www.w3.org/2000/svg">
   <rect x="${pad}" y="${pad}" width="${inner}" height="${inner}" rx="8" fill="#12121a" stroke="#2a2a36"/>
   <line x1="${size / 2}" y1="${pad}" x2="${size / 2}" y2="${size - pad}" stroke="#2a2a36"/>
   <line x1="${pad}" y1="${size / 2}" x2="${size - pad}" y2="${size / 2}" stroke="#2a2a36"/>
@@ -129,7 +195,11 @@ function quadrantChart(mainstream: number | null, criticalAcclaim: number | null
   <text x="${size / 2}" y="${size - 8}" fill="#a0a0b0" font-size="11" text-anchor="middle">critically concerning</text>
   <text x="10" y="${size / 2}" fill="#a0a0b0" font-size="11" text-anchor="middle" transform="rotate(-90 10 ${size / 2})">underground</text>
   <text x="${size - 10}" y="${size / 2}" fill="#a0a0b0" font-size="11" text-anchor="middle" transform="rotate(90 ${size - 10} ${size / 2})">chart-topping</text>
-  <circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="9" fill="#1ed760" stroke="#0f0f14" stroke-width="3"/>
+  <text x="${pad + 8}" y="${pad + 18}" fill="#a0a0b0" font-size="11" font-weight="700">${QUADRANTS.topLeft}</text>
+  <text x="${size - pad - 8}" y="${pad + 18}" fill="#a0a0b0" font-size="11" font-weight="700" text-anchor="end">${QUADRANTS.topRight}</text>
+  <text x="${pad + 8}" y="${size - pad - 10}" fill="#a0a0b0" font-size="11" font-weight="700">${QUADRANTS.bottomLeft}</text>
+  <text x="${size - pad - 8}" y="${size - pad - 10}" fill="#a0a0b0" font-size="11" font-weight="700" text-anchor="end">${QUADRANTS.bottomRight}</text>
+  ${dot}
 </svg>`;
 }
 
@@ -155,8 +225,4 @@ function percent(value: number): string {
 
 function clamp01(value: number): number {
   return Math.min(1, Math.max(0, Number.isFinite(value) ? value : 0));
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).replace(/\s+\S*$/, "")}…`;
 }

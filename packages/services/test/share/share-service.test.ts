@@ -86,4 +86,27 @@ describe("ShareService", () => {
       PreconditionFailedError,
     );
   });
+
+  dbTest("gives the owner their verdict while sharing is off, and nobody else", async ({ db }) => {
+    const { queue, shares } = setup(db);
+    const { user, analysisId } = await completedAnalysis(db, queue, "own-token-0000000000000000000");
+    await expect(shares.getWithAnalysis("own-token-0000000000000000000")).resolves.toMatchObject({
+      analysisId,
+      verdict: { label: "UNDERGROUND INDIE CRATE-DIGGER" },
+    });
+    await shares.revoke(user.id, analysisId);
+    await expect(shares.getWithAnalysis("own-token-0000000000000000000")).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(shares.getOwn(user.id, analysisId)).resolves.toMatchObject({
+      analysisId,
+      verdict: { label: "UNDERGROUND INDIE CRATE-DIGGER", displayName: "Robin" },
+    });
+    const stranger = await createUser(db);
+    await expect(shares.getOwn(stranger.id, analysisId)).rejects.toBeInstanceOf(NotFoundError);
+    const pending = await queue.enqueue(stranger.id);
+    await expect(shares.getOwn(stranger.id, pending?.id ?? "")).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
+  });
 });
