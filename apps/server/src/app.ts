@@ -1,9 +1,10 @@
-import type { RequestListener } from "node:http";
+import type { IncomingMessage, RequestListener } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { appRouter, createContextFactory } from "@unwrapped/api";
+import { appRouter, createContextFactory, createRestHandler, REST_BASE_PATH } from "@unwrapped/api";
 import type { Services } from "@unwrapped/services";
 import express, { type ErrorRequestHandler, type Router } from "express";
 import { logRequest } from "./request-logging.js";
+import { apiDocs } from "./routes/api-docs.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { homePage } from "./routes/home-page.js";
@@ -19,7 +20,8 @@ export interface AppOptions {
 /**
  * The HTTP surface of API.md as one request listener. /trpc/* goes straight to tRPC's node handler —
  * the API's hot path does not walk express's router and middleware stack — and everything else
- * (sign-in routes, pages, health, the sandbox) to an express app. Both get the same request log line,
+ * (sign-in routes, pages, health, the sandbox) to an express app. /api/v1/* is REST over the same
+ * procedures (createRestHandler), also straight from the listener; /api/openapi.json and /docs are express's. Both get the same request log line,
  * security headers and, for /trpc, CORS for APP_URL only.
  */
 export function createRequestListener(options: AppOptions): RequestListener {
@@ -28,12 +30,22 @@ export function createRequestListener(options: AppOptions): RequestListener {
   const https = config.server.https.mode !== "off";
   const appOrigin = new URL(config.server.appUrl).origin;
   const createContext = createContextFactory(services, logger);
+  /** A request's context: the one function /trpc and REST (/api/v1) both build it with. */
+  const requestContext = (
+    request: IncomingMessage,
+    connectionParams?: Record<string, string | undefined> | null,
+  ) => createContext({ authorization: request.headers.authorization, connectionParams });
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
     maxBodySize: config.server.bodyLimitBytes,
-    createContext: ({ req, info }) =>
-      createContext({ authorization: req.headers.authorization, connectionParams: info.connectionParams }),
+    createContext: ({ req, info }) => requestContext(req, info.connectionParams),
+  });
+  const rest = createRestHandler({
+    router: appRouter,
+    createContext: (request) => requestContext(request),
+    maxBodySize: config.server.bodyLimitBytes,
+    logger,
   });
   const app = createExpressApp(options);
 
@@ -43,6 +55,11 @@ export function createRequestListener(options: AppOptions): RequestListener {
     if (request.url?.startsWith("/trpc/")) {
       if (handleCors(appOrigin, request, response)) return;
       trpc(request, response);
+      return;
+    }
+    if (request.url?.startsWith(`${REST_BASE_PATH}/`)) {
+      if (handleCors(appOrigin, request, response)) return;
+      void rest(request, response);
       return;
     }
     app(request, response);
@@ -59,6 +76,7 @@ function createExpressApp({ services, sandbox }: AppOptions): express.Express {
   app.use(authRoutes(services));
   app.use(sharePage(services));
   app.use(homePage(services));
+  app.use(apiDocs(services));
   if (sandbox) app.use("/sandbox/spotify", sandbox);
 
   app.use((_request, response) => {

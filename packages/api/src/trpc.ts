@@ -1,35 +1,34 @@
 import { initTRPC } from "@trpc/server";
-import { RateLimitedError, UnauthenticatedError } from "@unwrapped/services";
+import { UnauthenticatedError } from "@unwrapped/services";
 import superjson from "superjson";
-import { ZodError, z } from "zod";
+import type { OpenApiMeta } from "trpc-to-openapi";
 import type { ApiContext } from "./context.js";
-import { toClientError } from "./error-mapping.js";
+import { errorDetails, toClientError } from "./error-mapping.js";
+import type { RestMeta } from "./rest/rest-meta.js";
 
-const t = initTRPC.context<ApiContext>().create({
-  transformer: superjson,
-  isDev: false,
-  sse: {
-    ping: { enabled: true, intervalMs: 15_000 },
-    client: { reconnectAfterInactivityMs: 20_000 },
-  },
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    return {
-      ...shape,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        /** Field errors of invalid input (zod 4's flattenError). */
-        zodError: error.code === "BAD_REQUEST" && cause instanceof ZodError ? z.flattenError(cause) : null,
-        /** Seconds to wait before retrying, on TOO_MANY_REQUESTS. */
-        retryAfterSeconds: cause instanceof RateLimitedError ? cause.retryAfterSeconds : null,
-        /** Why authentication failed; "token_expired" means: refresh, then retry. */
-        authReason: cause instanceof UnauthenticatedError ? cause.reason : null,
-      },
-    };
-  },
-});
+/** `.meta({ openapi: { method, path } })` on a procedure makes it a REST operation under /api/v1 (rest/). */
+const t = initTRPC
+  .context<ApiContext>()
+  .meta<OpenApiMeta<RestMeta>>()
+  .create({
+    transformer: superjson,
+    isDev: false,
+    sse: {
+      ping: { enabled: true, intervalMs: 15_000 },
+      client: { reconnectAfterInactivityMs: 20_000 },
+    },
+    errorFormatter({ shape, error }) {
+      return {
+        ...shape,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          ...errorDetails(error),
+        },
+      };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

@@ -2,9 +2,10 @@
  * The public face of the domain: what the api, the apps and the benchmarks use, and nothing else.
  * Everything else is reached through `createServices`.
  */
+export { TasteProfile } from "./analysis/taste-profile.js";
 export { AnalysisResult, AnalysisStatus, HistoryPage, Tone } from "./analysis/views.js";
 export { SessionTokens } from "./auth/sessions.js";
-export { Me } from "./auth/users.js";
+export { Me, User } from "./auth/users.js";
 export { type Clock, ManualClock, type Timers } from "./clock.js";
 export {
   type AppError,
@@ -21,4 +22,4 @@ export { createLogger, type Logger } from "./logger.js";
 export type { ClaimedTask } from "./queue/analysis-queue.js";
 export type { Worker } from "./queue/worker.js";
 export { createServices, type Services } from "./services.js";
-export { SharedVerdict, ShareLink } from "./share/shared-verdict.js";
+export { PublicProfile, SharedVerdict, ShareLink } from "./share/shared-verdict.js";

@@ -9,12 +9,23 @@ export const HealthStatus = z.object({
 });
 
 export const healthRouter = {
-  check: publicProcedure.output(HealthStatus).query(async ({ ctx }) => {
-    await ctx.services.health();
-    return {
-      status: "ok" as const,
-      database: ctx.services.database.kind,
-      worker: ctx.services.config.worker.mode,
-    };
-  }),
+  check: publicProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/health",
+        tags: ["health"],
+        protect: false,
+        summary: "Whether the service and its database answer",
+      },
+    })
+    .output(HealthStatus)
+    .query(async ({ ctx }) => {
+      await ctx.services.health();
+      return {
+        status: "ok" as const,
+        database: ctx.services.database.kind,
+        worker: ctx.services.config.worker.mode,
+      };
+    }),
 } satisfies TRPCRouterRecord;

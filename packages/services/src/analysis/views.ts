@@ -8,6 +8,7 @@ import {
 } from "@unwrapped/db";
 import { z } from "zod";
 import { shareUrlFor } from "../share/share-token.js";
+import { Timestamp } from "../timestamp.js";
 import { Share, TasteProfile } from "./taste-profile.js";
 
 /**
@@ -31,9 +32,9 @@ export const AnalysisStatus = z.object({
   attempts: z.number().int().min(0),
   /** Why the analysis failed, or why it is waiting to be retried. */
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  createdAt: z.date(),
-  startedAt: z.date().nullable(),
-  completedAt: z.date().nullable(),
+  createdAt: Timestamp,
+  startedAt: Timestamp.nullable(),
+  completedAt: Timestamp.nullable(),
   /** A sentence for a person when something outside the analysis holds it up (no live worker), else null. */
   hint: z.string().nullable(),
   /** While an LLM verdict is being written: the text so far; else null. */
@@ -55,7 +56,7 @@ export const AnalysisResult = z.object({
   /** null while sharing is revoked (share.rotate makes a new link). */
   shareToken: z.string().nullable(),
   shareUrl: z.string().nullable(),
-  analyzedAt: z.date(),
+  analyzedAt: Timestamp,
 });
 export type AnalysisResult = z.infer<typeof AnalysisResult>;
 

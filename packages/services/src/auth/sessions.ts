@@ -5,6 +5,7 @@ import { z } from "zod";
 import { addSeconds, type Clock } from "../clock.js";
 import { hashToken, randomToken } from "../crypto/random-token.js";
 import { UnauthenticatedError } from "../errors.js";
+import { Timestamp } from "../timestamp.js";
 import type { AccessTokens } from "./access-tokens.js";
 import { toUser, User } from "./users.js";
 
@@ -12,7 +13,7 @@ import { toUser, User } from "./users.js";
 export const SessionTokens = z.object({
   accessToken: z.string(),
   refreshToken: z.string(),
-  accessTokenExpiresAt: z.date(),
+  accessTokenExpiresAt: Timestamp,
   user: User,
 });
 export type SessionTokens = z.infer<typeof SessionTokens>;
