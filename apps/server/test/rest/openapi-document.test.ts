@@ -8,7 +8,10 @@ interface Operation {
   description?: string;
   responses: Record<string, { content?: Record<string, unknown> }>;
 }
-type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+type Document = {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown> };
+};
 
 describe("GET /api/openapi.json", () => {
   let server: TestServer;
@@ -35,7 +38,9 @@ describe("GET /api/openapi.json", () => {
     const operationIds = Object.values(document.paths).flatMap((item) =>
       Object.values(item).map((operation) => operation.operationId),
     );
-    const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { type: string } }>);
+    const procedures = Object.entries(
+      appRouter._def.procedures as Record<string, { _def: { type: string } }>,
+    );
     expect(procedures.length).toBeGreaterThan(10);
     for (const [path] of procedures) expect(operationIds).toContain(path.replace(/\./g, "-"));
     expect(Object.keys(document.paths)).toEqual(
@@ -63,7 +68,9 @@ describe("GET /api/openapi.json", () => {
     const events = document.paths["/analysis/{id}/events"]?.get;
     const content = events?.responses["200"]?.content ?? {};
     expect(Object.keys(content)).toEqual(["text/event-stream"]);
-    expect(JSON.stringify(content)).toContain('"x-event-schema":{"$ref":"#/components/schemas/AnalysisStatus"}');
+    expect(JSON.stringify(content)).toContain(
+      '"x-event-schema":{"$ref":"#/components/schemas/AnalysisStatus"}',
+    );
     expect(events?.description).toContain("Last-Event-ID");
   });
 
