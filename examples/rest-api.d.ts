@@ -273,6 +273,10 @@ export interface components {
             status: "pending" | "processing" | "completed" | "failed";
             /** @enum {string} */
             stage: "queued" | "collecting" | "profiling" | "judging" | "saving" | "done";
+            /**
+             * @description From 0 to 1.
+             * @example 0.4
+             */
             progress: number;
             attempts: number;
             error: {
@@ -378,7 +382,12 @@ export interface components {
         AnalysisResult: {
             /** Format: uuid */
             analysisId: string;
+            /**
+             * @description 2–4 words, upper case.
+             * @example NOSTALGIC MILLENNIAL
+             */
             label: string;
+            /** @description The verdict, 120–400 words. */
             description: string;
             criticalAcclaim: number | null;
             mainstream: number | null;
@@ -597,6 +606,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The one-time `login_code` of the sign-in redirect (single use, 60 s). */
                     code: string;
                 };
             };
@@ -630,6 +640,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The refresh token of the session (rotated by every refresh). */
                     refreshToken: string;
                 };
             };
@@ -663,6 +674,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The refresh token of the session (rotated by every refresh). */
                     refreshToken: string;
                 };
             };
@@ -726,8 +738,13 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
+                    /** @description Start a new analysis even when a completed one exists (rate limited per user). */
                     fresh?: boolean;
-                    /** @enum {string} */
+                    /**
+                     * @description The voice of the verdict (default balanced).
+                     * @example savage
+                     * @enum {string}
+                     */
                     tone?: "gentle" | "balanced" | "savage";
                 };
             };
@@ -846,6 +863,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The token of a share link (`/s/<token>`). */
                 token: string;
             };
             cookie?: never;
@@ -878,7 +896,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: uuid */
+                    /**
+                     * Format: uuid
+                     * @description One of the signed-in user's analyses.
+                     */
                     analysisId: string;
                 };
             };
@@ -917,7 +938,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: uuid */
+                    /**
+                     * Format: uuid
+                     * @description One of the signed-in user's analyses.
+                     */
                     analysisId: string;
                 };
             };

@@ -28,7 +28,11 @@ export const AnalysisStatus = z.object({
   analysisId: z.uuid(),
   status: z.enum(analysisStatus.enumValues),
   stage: z.enum(analysisStage.enumValues),
-  progress: z.number().min(0).max(1),
+  progress: z
+    .number()
+    .min(0)
+    .max(1)
+    .meta({ description: "From 0 to 1.", examples: [0.4] }),
   attempts: z.number().int().min(0),
   /** Why the analysis failed, or why it is waiting to be retried. */
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
@@ -44,8 +48,8 @@ export type AnalysisStatus = z.infer<typeof AnalysisStatus>;
 
 export const AnalysisResult = z.object({
   analysisId: z.uuid(),
-  label: z.string(),
-  description: z.string(),
+  label: z.string().meta({ description: "2–4 words, upper case.", examples: ["NOSTALGIC MILLENNIAL"] }),
+  description: z.string().meta({ description: "The verdict, 120–400 words." }),
   /** null when there is too little listening to judge. */
   criticalAcclaim: Score,
   /** null when there is too little listening to judge. */
