@@ -33,13 +33,21 @@ try {
   while (status.status === "pending" || status.status === "processing") {
     console.log(`${status.stage} ${Math.round(status.progress * 100)}%`);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const polled = await api.GET("/analysis/status", { headers, params: { query: { analysisId: status.analysisId } } });
+    const polled = await api.GET("/analysis/status", {
+      headers,
+      params: { query: { analysisId: status.analysisId } },
+    });
     status = polled.data ?? fail(polled.error);
   }
   if (status.status === "failed") throw new Error(`The analysis failed: ${status.error?.message}`);
-  const result = await api.GET("/analysis/result", { headers, params: { query: { analysisId: status.analysisId } } });
+  const result = await api.GET("/analysis/result", {
+    headers,
+    params: { query: { analysisId: status.analysisId } },
+  });
   const verdict = result.data ?? fail(result.error);
-  console.log(`\n${verdict.label} (analysed ${new Date(verdict.analyzedAt).toISOString()})\n\n${verdict.description}\n\nShare it: ${verdict.shareUrl}`);
+  console.log(
+    `\n${verdict.label} (analysed ${new Date(verdict.analyzedAt).toISOString()})\n\n${verdict.description}\n\nShare it: ${verdict.shareUrl}`,
+  );
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;
