@@ -45,7 +45,7 @@ async function call(
     headers,
     body:
       options.body === undefined
-        ? undefined
+        ? null
         : typeof options.body === "string"
           ? options.body
           : JSON.stringify(options.body),

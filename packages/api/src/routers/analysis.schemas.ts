@@ -15,12 +15,9 @@ const AnalysisId = z.uuid("analysisId must be a UUID").meta({
 export const BeginAnalysisInput = z
   .object({
     /** Start a new analysis even when a completed one exists (rate limited per user). */
-    fresh: z
-      .boolean()
-      .optional()
-      .meta({
-        description: "Start a new analysis even when a completed one exists (rate limited per user).",
-      }),
+    fresh: z.boolean().optional().meta({
+      description: "Start a new analysis even when a completed one exists (rate limited per user).",
+    }),
     /** The voice of the verdict: gentle, balanced (default) or savage. */
     tone: Tone.optional().meta({
       description: "The voice of the verdict (default balanced).",
