@@ -12,7 +12,7 @@ function run(args: readonly string[]): Promise<{ code: number; stdout: string; s
     execFile(
       process.execPath,
       args,
-      { cwd: EXAMPLES, env: { PATH: process.env.PATH }, timeout: 120_000 },
+      { cwd: EXAMPLES, env: { PATH: process.env.PATH }, timeout: 170_000 },
       (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
     );
@@ -38,12 +38,15 @@ describe("a client generated from the OpenAPI document (openapi-typescript + ope
     expect(check).toMatchObject({ code: 0, stderr: "" });
   });
 
-  it("compiles", async () => {
+  // tsc on a shared machine can take a while: a generous limit, not a speed check.
+  it("compiles", { timeout: 180_000 }, async () => {
     const compiled = await run([TSC, "-p", "tsconfig.json", "--noEmit"]);
     expect(compiled).toMatchObject({ code: 0, stdout: "" });
   });
 
-  it("signs in a persona, begins, polls the status and prints the verdict", async () => {
+  it("signs in a persona, begins, polls the status and prints the verdict", {
+    timeout: 120_000,
+  }, async () => {
     const journey = await run(["--import", "tsx", "rest-verdict.ts", "jazz-soul-nostalgic", server.url]);
     expect(journey).toMatchObject({ code: 0, stderr: "" });
     expect(journey.stdout).toMatch(/\(analysed \d{4}-\d\d-\d\dT[\d:.]+Z\)/);
