@@ -57,7 +57,7 @@ export function createRequestListener(options: AppOptions): RequestListener {
       trpc(request, response);
       return;
     }
-    if (request.url?.startsWith(`${REST_BASE_PATH}/`)) {
+    if (isRestPath(request.url)) {
       if (handleCors(appOrigin, request, response)) return;
       void rest(request, response);
       return;
@@ -97,4 +97,10 @@ function createExpressApp({ services, sandbox }: AppOptions): express.Express {
   };
   app.use(handleError);
   return app;
+}
+
+/** /api/v1 and everything under it (REST answers its own 404 there, in its error body). */
+function isRestPath(url: string | undefined): boolean {
+  const path = url?.split("?")[0];
+  return path === REST_BASE_PATH || path?.startsWith(`${REST_BASE_PATH}/`) === true;
 }

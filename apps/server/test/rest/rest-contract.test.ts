@@ -268,6 +268,7 @@ describe("every operation of the OpenAPI document, called over plain HTTP", () =
     await expectOperation("GET", "/share/{token}", 404, { path: { token: "no-such-share-token" } });
     const nowhere = await call(server.url, "GET", "/no/such/thing");
     expect(nowhere).toMatchObject({ status: 404, body: { code: "NOT_FOUND" } });
+    expect(await call(server.url, "GET", "")).toMatchObject({ status: 404, body: { code: "NOT_FOUND" } });
     const wrongMethod = await call(server.url, "DELETE", "/auth/me", { token });
     expect(wrongMethod).toMatchObject({ status: 405, body: { code: "METHOD_NOT_SUPPORTED" } });
     expect(wrongMethod.headers.get("allow")).toBe("GET");
