@@ -15,7 +15,7 @@ import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
 import { z } from "zod";
 import type { ZodOpenApiPathsObject } from "zod-openapi";
 import { appRouter } from "../root.js";
-import { type EventStreamMeta, REST_BASE_PATH, type RestMeta } from "./rest-meta.js";
+import { eventStreams, REST_BASE_PATH } from "./rest-meta.js";
 
 export interface OpenApiDocumentOptions {
   /** This server's public origin (PUBLIC_URL); the document's server is `<publicUrl>/api/v1`. */
@@ -44,6 +44,21 @@ export const ErrorBody = z
   });
 
 const SECURITY_SCHEME = "bearerAuth";
+
+/** The document's component schemas, by name: where a response or an event is one of these, it refers to it. */
+const NAMED_SCHEMAS: Record<string, z.ZodType> = {
+  AnalysisStatus,
+  AnalysisResult,
+  HistoryPage,
+  TasteProfile,
+  SessionTokens,
+  User,
+  Me,
+  SharedVerdict,
+  PublicProfile,
+  ShareLink,
+  Error: ErrorBody,
+};
 
 /** Error statuses, what they mean for a client, and which operations can answer them. */
 const ERROR_RESPONSES: Record<number, { name: string; description: string }> = {
@@ -104,19 +119,7 @@ export function createOpenApiDocument(options: OpenApiDocumentOptions): OpenAPIO
       },
     },
     tags: ["auth", "analysis", "share", "account", "health"],
-    defs: {
-      AnalysisStatus,
-      AnalysisResult,
-      HistoryPage,
-      TasteProfile,
-      SessionTokens,
-      User,
-      Me,
-      SharedVerdict,
-      PublicProfile,
-      ShareLink,
-      Error: ErrorBody,
-    },
+    defs: NAMED_SCHEMAS,
     paths: eventStreamPaths(router),
   });
   return withErrorResponses(withOutputSchemasNamed(document));
@@ -182,19 +185,10 @@ function eventStreamPaths(router: AnyRouter): ZodOpenApiPathsObject {
   return paths;
 }
 
-/** The procedures offered as event streams, by procedure path. */
-export function eventStreams(router: AnyRouter): [string, EventStreamMeta][] {
-  return Object.entries(router._def.procedures as Record<string, { _def: { meta?: RestMeta } }>).flatMap(
-    ([path, procedure]) => {
-      const stream = procedure._def.meta?.eventStream;
-      return stream ? [[path, stream] as [string, EventStreamMeta]] : [];
-    },
-  );
-}
-
 function schemaName(schema: z.ZodType): string {
-  if (schema === AnalysisStatus) return "AnalysisStatus";
-  throw new Error("An event stream's event schema must be one of the document's named schemas.");
+  const name = Object.keys(NAMED_SCHEMAS).find((candidate) => NAMED_SCHEMAS[candidate] === schema);
+  if (!name) throw new Error("An event stream's event schema must be one of the document's named schemas.");
+  return name;
 }
 
 /**

@@ -6,8 +6,7 @@ import { getPathRegExp, normalizePath, type OpenApiMeta } from "trpc-to-openapi"
 import type { ApiContext } from "../context.js";
 import { type RestError, toRestError } from "../error-mapping.js";
 import { createCallerFactory } from "../trpc.js";
-import { eventStreams } from "./openapi-document.js";
-import { REST_BASE_PATH } from "./rest-meta.js";
+import { eventStreams, REST_BASE_PATH } from "./rest-meta.js";
 
 export interface RestHandlerOptions {
   /** The router whose `openapi` and `eventStream` meta make the operations; built with ../trpc.ts. */

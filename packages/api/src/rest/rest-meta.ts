@@ -1,3 +1,4 @@
+import type { AnyRouter } from "@trpc/server/unstable-core-do-not-import";
 import type { ZodType } from "zod";
 
 /** Where the REST operations live, relative to the server's origin. */
@@ -26,3 +27,13 @@ export interface EventStreamMeta {
 export type RestMeta = {
   readonly eventStream?: EventStreamMeta;
 };
+
+/** The procedures offered as event streams, by procedure path. */
+export function eventStreams(router: AnyRouter): [string, EventStreamMeta][] {
+  return Object.entries(router._def.procedures as Record<string, { _def: { meta?: RestMeta } }>).flatMap(
+    ([path, procedure]) => {
+      const stream = procedure._def.meta?.eventStream;
+      return stream ? [[path, stream] as [string, EventStreamMeta]] : [];
+    },
+  );
+}
