@@ -195,8 +195,10 @@ const BUNDLED_PACKAGES: ReadonlySet<string> = new Set([
   "postgres",
   "selfsigned",
   "superjson",
+  "trpc-to-openapi",
   "undici",
   "zod",
+  "zod-openapi",
 ]);
 
 if (import.meta.filename === process.argv[1]) {

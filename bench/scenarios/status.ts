@@ -109,7 +109,16 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
     url: `${baseline.url}/analysis/status`,
     headers: { "x-user-id": fixture.listener.userId },
   };
-  const bodies = { base: await bodyBytes(baseTarget), unwrapped: await bodyBytes(fixture.target) };
+  // The same procedure over REST (issue 14): plain JSON, no superjson.
+  const restTarget: LoadTarget = {
+    url: `${fixture.server.url}/api/v1/analysis/status`,
+    headers: fixture.target.headers,
+  };
+  const bodies = {
+    base: await bodyBytes(baseTarget),
+    unwrapped: await bodyBytes(fixture.target),
+    rest: await bodyBytes(restTarget),
+  };
   const profileBytes = Number(
     (
       await fixture.database.sql<{ bytes: number }[]>`
@@ -123,19 +132,27 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
       server: new CpuMeter(() => [fixture.server.process.pid]),
       postgres: new CpuMeter(postgresPids),
     },
+    rest: { server: new CpuMeter(() => [fixture.server.process.pid]), postgres: new CpuMeter(postgresPids) },
   };
   const load = { connections: CONNECTIONS, durationSeconds: settings.runSeconds };
   const warmup = { connections: CONNECTIONS, durationSeconds: settings.warmupSeconds };
   await runLoad(baseTarget, warmup, meters.base);
   await runLoad(fixture.target, warmup, meters.unwrapped);
-  const samples: { base: LoadSample[]; unwrapped: LoadSample[] } = { base: [], unwrapped: [] };
+  await runLoad(restTarget, warmup, meters.rest);
+  const samples: { base: LoadSample[]; unwrapped: LoadSample[]; rest: LoadSample[] } = {
+    base: [],
+    unwrapped: [],
+    rest: [],
+  };
   // Alternating runs, so that a noisy spell on the machine hits both sides alike.
   for (let index = 0; index < settings.runs; index++) {
     samples.base.push(await runLoad(baseTarget, load, meters.base));
     samples.unwrapped.push(await runLoad(fixture.target, load, meters.unwrapped));
+    samples.rest.push(await runLoad(restTarget, load, meters.rest));
   }
   const base = medianSample(samples.base);
   const unwrapped = medianSample(samples.unwrapped);
+  const rest = medianSample(samples.rest);
   const ratio = unwrapped.requestsPerSecond / base.requestsPerSecond;
   const p99Ratio = unwrapped.p99Ms / base.p99Ms;
 
@@ -173,6 +190,12 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
           bodies.unwrapped,
           formatNumber(ratio, 2),
         ),
+        row(
+          "unwrapped REST: GET /api/v1/analysis/status (same procedure, plain JSON)",
+          rest,
+          bodies.rest,
+          `${formatNumber(rest.requestsPerSecond / base.requestsPerSecond, 2)} (${formatNumber(rest.requestsPerSecond / unwrapped.requestsPerSecond, 2)} x tRPC)`,
+        ),
       ],
     },
     notes: [
@@ -194,12 +217,12 @@ async function run(options: BenchOptions): Promise<ScenarioReport> {
         measured: `${formatMs(unwrapped.p99Ms, 0)} = ${formatNumber(p99Ratio, 2)} x BASE (${formatMs(base.p99Ms, 0)})`,
         met: p99Ratio <= 2,
       },
-      ...(unwrapped.failures + base.failures > 0
+      ...(unwrapped.failures + base.failures + rest.failures > 0
         ? [
             {
               name: "no failed requests",
               target: "0",
-              measured: formatInteger(unwrapped.failures + base.failures),
+              measured: formatInteger(unwrapped.failures + base.failures + rest.failures),
               met: false,
             },
           ]

@@ -1,10 +1,18 @@
-import type { RequestListener } from "node:http";
+import type { IncomingMessage, RequestListener } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { appRouter, createContextFactory, retryAfterHeader, retryAfterSeconds } from "@unwrapped/api";
+import {
+  appRouter,
+  createContextFactory,
+  createRestHandler,
+  REST_BASE_PATH,
+  retryAfterHeader,
+  retryAfterSeconds,
+} from "@unwrapped/api";
 import { isAppError, isMetricsPath, requestContext, type Services, serveMetrics } from "@unwrapped/services";
 import express, { type ErrorRequestHandler, type Router } from "express";
 import { refuseUnsupportedMethod, rejectUnsafeUrl } from "./request-guards.js";
 import { logRequest } from "./request-logging.js";
+import { apiDocs } from "./routes/api-docs.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { homePage } from "./routes/home-page.js";
@@ -22,9 +30,10 @@ export interface AppOptions {
 /**
  * The HTTP surface of API.md as one request listener. /trpc/* goes straight to tRPC's node handler —
  * the API's hot path does not walk express's router and middleware stack — and everything else
- * (sign-in routes, pages, health, the sandbox) to an express app; /metrics is served by prom-client's
- * registry. All get the same request log line, request id on every log line, HTTP metrics, security
- * headers and, for /trpc, CORS for APP_URL only.
+ * (sign-in routes, pages, health, the sandbox) to an express app. /api/v1/* is REST over the same
+ * procedures (createRestHandler), also straight from the listener; /api/openapi.json and /docs are
+ * express's; /metrics is served by prom-client's registry. All get the same request log line, request id
+ * on every log line, HTTP metrics, security headers and, for /trpc and /api/v1, CORS for APP_URL only.
  */
 export function createRequestListener(options: AppOptions): RequestListener {
   const { services } = options;
@@ -32,23 +41,34 @@ export function createRequestListener(options: AppOptions): RequestListener {
   const https = config.server.https.mode !== "off";
   const appOrigin = new URL(config.server.appUrl).origin;
   const createContext = createContextFactory(services, logger);
+  /** A request's context: the one function /trpc and REST (/api/v1) both build it with. */
+  const contextOf = (
+    request: IncomingMessage,
+    connectionParams?: Record<string, string | undefined> | null,
+  ) =>
+    createContext({
+      authorization: request.headers.authorization,
+      connectionParams,
+      remoteAddress: request.socket.remoteAddress,
+      forwardedFor: request.headers["x-forwarded-for"],
+    });
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
     maxBodySize: config.server.bodyLimitBytes,
     // Over the cap the whole batch is refused with 400 before any call runs.
     maxBatchSize: config.server.maxBatchSize,
-    createContext: ({ req, info }) =>
-      createContext({
-        authorization: req.headers.authorization,
-        connectionParams: info.connectionParams,
-        remoteAddress: req.socket.remoteAddress,
-        forwardedFor: req.headers["x-forwarded-for"],
-      }),
+    createContext: ({ req, info }) => contextOf(req, info.connectionParams),
     responseMeta({ errors }) {
       const retryAfter = retryAfterHeader(errors);
       return retryAfter ? { headers: { "retry-after": retryAfter } } : {};
     },
+  });
+  const rest = createRestHandler({
+    router: appRouter,
+    createContext: (request) => contextOf(request),
+    maxBodySize: config.server.bodyLimitBytes,
+    logger,
   });
   const app = createExpressApp(options);
 
@@ -69,6 +89,11 @@ export function createRequestListener(options: AppOptions): RequestListener {
       if (request.url?.startsWith("/trpc/")) {
         if (handleCors(appOrigin, request, response)) return;
         trpc(request, response);
+        return;
+      }
+      if (isRestPath(request.url)) {
+        if (handleCors(appOrigin, request, response)) return;
+        void rest(request, response);
         return;
       }
       if (isMetricsPath(request.url)) {
@@ -93,6 +118,7 @@ function createExpressApp({ services, sandbox }: AppOptions): express.Express {
   app.use(matchPage(services));
   app.use(shareCardRoutes(services));
   app.use(homePage(services));
+  app.use(apiDocs(services));
   if (sandbox) app.use("/sandbox/spotify", sandbox);
 
   app.use((_request, response) => {
@@ -125,4 +151,10 @@ function createExpressApp({ services, sandbox }: AppOptions): express.Express {
   };
   app.use(handleError);
   return app;
+}
+
+/** /api/v1 and everything under it (REST answers its own 404 there, in its error body). */
+function isRestPath(url: string | undefined): boolean {
+  const path = url?.split("?")[0];
+  return path === REST_BASE_PATH || path?.startsWith(`${REST_BASE_PATH}/`) === true;
 }

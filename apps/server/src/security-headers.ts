@@ -30,7 +30,7 @@ export function handleCors(
   response.setHeader("access-control-allow-origin", allowedOrigin);
   response.setHeader("vary", "Origin");
   if (request.method !== "OPTIONS") return false;
-  response.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
+  response.setHeader("access-control-allow-methods", "GET, POST, DELETE, OPTIONS");
   response.setHeader(
     "access-control-allow-headers",
     "authorization, content-type, trpc-accept, last-event-id, x-request-id",

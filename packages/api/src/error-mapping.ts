@@ -8,8 +8,10 @@ import {
   isAppError,
   type Logger,
   RateLimitedError,
+  UnauthenticatedError,
   UpstreamError,
 } from "@unwrapped/services";
+import { ZodError, z } from "zod";
 
 const TRPC_CODES: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   BAD_REQUEST: "BAD_REQUEST",
@@ -94,4 +96,74 @@ export function retryAfterSeconds(error: unknown): number | null {
 export function retryAfterHeader(errors: readonly unknown[]): string | null {
   const waits = errors.map(retryAfterSeconds).filter((wait): wait is number => wait !== null);
   return waits.length > 0 ? String(Math.max(...waits)) : null;
+}
+
+/** What a client may learn of an error beyond its code and message, read from its cause. */
+export interface ErrorDetails {
+  /** Field errors of invalid input (zod 4's flattenError). */
+  readonly zodError: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null;
+  /** Seconds to wait before retrying, on TOO_MANY_REQUESTS. */
+  readonly retryAfterSeconds: number | null;
+  /** Why authentication failed; "token_expired" means: refresh, then retry. */
+  readonly authReason: UnauthenticatedError["reason"] | null;
+}
+
+/** The details of a client error: tRPC's error shape (`data`) and REST's error body both come from here. */
+export function errorDetails(error: TRPCError): ErrorDetails {
+  const cause = error.cause;
+  return {
+    zodError: error.code === "BAD_REQUEST" && cause instanceof ZodError ? z.flattenError(cause) : null,
+    retryAfterSeconds: cause instanceof RateLimitedError ? cause.retryAfterSeconds : null,
+    authReason: cause instanceof UnauthenticatedError ? cause.reason : null,
+  };
+}
+
+/** REST's error body: the tRPC code, a sentence for a person, and the invalid fields of bad input. */
+export interface RestErrorBody {
+  readonly code: TRPC_ERROR_CODE_KEY;
+  readonly message: string;
+  readonly fieldErrors?: Record<string, string[]>;
+}
+
+export interface RestError {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: RestErrorBody;
+}
+
+/**
+ * What a REST request (/api/v1) answers for an error: the HTTP status of its tRPC code, the body
+ * `{ code, message, fieldErrors? }`, `Retry-After` when the error carries a retry hint and
+ * `WWW-Authenticate` on 401 (RFC 6750). Errors from procedures arrive already mapped (the same middleware
+ * as /trpc); anything else goes through toClientError first.
+ */
+export function toRestError(error: unknown, logger: Logger, site: ErrorSite): RestError {
+  const mapped = error instanceof TRPCError ? error : toClientError(error, logger, site);
+  const { zodError, retryAfterSeconds, authReason } = errorDetails(mapped);
+  const headers: Record<string, string> = {};
+  if (retryAfterSeconds !== null) headers["retry-after"] = String(retryAfterSeconds);
+  if (mapped.code === "UNAUTHORIZED") {
+    headers["www-authenticate"] =
+      `Bearer error="invalid_token", error_description="${authReason ?? "token_invalid"}"`;
+  }
+  const status = getHTTPStatusCodeFromError(mapped);
+  if (!zodError) return { status, headers, body: { code: mapped.code, message: mapped.message } };
+  const fieldErrors = Object.fromEntries(
+    Object.entries(zodError.fieldErrors).filter(
+      (entry): entry is [string, string[]] => entry[1] !== undefined,
+    ),
+  );
+  const problems = [
+    ...zodError.formErrors,
+    ...Object.entries(fieldErrors).map(([field, [first]]) => `${field}: ${first}`),
+  ];
+  return {
+    status,
+    headers,
+    body: {
+      code: mapped.code,
+      message: `The request is not valid. ${problems.join("; ")}`.trim(),
+      fieldErrors,
+    },
+  };
 }

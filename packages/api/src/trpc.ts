@@ -1,46 +1,40 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import {
-  type RateLimitBucket,
-  RateLimitedError,
-  UnauthenticatedError,
-  unsafeInputReason,
-} from "@unwrapped/services";
+import { type RateLimitBucket, UnauthenticatedError, unsafeInputReason } from "@unwrapped/services";
 import superjson from "superjson";
-import { ZodError, z } from "zod";
+import type { OpenApiMeta } from "trpc-to-openapi";
 import type { ApiContext } from "./context.js";
-import { toClientError } from "./error-mapping.js";
+import { errorDetails, toClientError } from "./error-mapping.js";
+import type { RestMeta } from "./rest/rest-meta.js";
 
 export const UNREADABLE_MESSAGE = "The request could not be read.";
 
-const t = initTRPC.context<ApiContext>().create({
-  transformer: superjson,
-  isDev: false,
-  sse: {
-    ping: { enabled: true, intervalMs: 15_000 },
-    client: { reconnectAfterInactivityMs: 20_000 },
-  },
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    // What failed to parse (JSON.parse, superjson, a stack overflow on deep input) is machinery: say
-    // only that the request could not be read.
-    const message = error.code === "PARSE_ERROR" ? UNREADABLE_MESSAGE : shape.message;
-    return {
-      ...shape,
-      message,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        /** Field errors of invalid input (zod 4's flattenError). */
-        zodError: error.code === "BAD_REQUEST" && cause instanceof ZodError ? z.flattenError(cause) : null,
-        /** Seconds to wait before retrying, on TOO_MANY_REQUESTS. */
-        retryAfterSeconds: cause instanceof RateLimitedError ? cause.retryAfterSeconds : null,
-        /** Why authentication failed; "token_expired" means: refresh, then retry. */
-        authReason: cause instanceof UnauthenticatedError ? cause.reason : null,
-      },
-    };
-  },
-});
+/** `.meta({ openapi: { method, path } })` on a procedure makes it a REST operation under /api/v1 (rest/). */
+const t = initTRPC
+  .context<ApiContext>()
+  .meta<OpenApiMeta<RestMeta>>()
+  .create({
+    transformer: superjson,
+    isDev: false,
+    sse: {
+      ping: { enabled: true, intervalMs: 15_000 },
+      client: { reconnectAfterInactivityMs: 20_000 },
+    },
+    errorFormatter({ shape, error }) {
+      // What failed to parse (JSON.parse, superjson, a stack overflow on deep input) is machinery: say
+      // only that the request could not be read.
+      const message = error.code === "PARSE_ERROR" ? UNREADABLE_MESSAGE : shape.message;
+      return {
+        ...shape,
+        message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          ...errorDetails(error),
+        },
+      };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

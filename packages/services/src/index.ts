@@ -2,6 +2,7 @@
  * The public face of the domain: what the api, the apps and the benchmarks use, and nothing else.
  * Everything else is reached through `createServices`.
  */
+export { TasteProfile } from "./analysis/taste-profile.js";
 export { AnalysisResult, AnalysisStatus, HistoryPage, Tone } from "./analysis/views.js";
 export { SessionTokens } from "./auth/sessions.js";
 export {
@@ -10,7 +11,7 @@ export {
   signInBinding,
   signInCookieName,
 } from "./auth/sign-in.js";
-export { Me } from "./auth/users.js";
+export { Me, User } from "./auth/users.js";
 export { type Clock, ManualClock, systemClock, type Timers } from "./clock.js";
 export {
   type AppError,
@@ -36,7 +37,7 @@ export { type RateLimitBucket, RateLimiter } from "./rate-limit/rate-limiter.js"
 export { RETENTION_SWEEP_INTERVAL_MS, type SweepCounts } from "./retention/retention-sweeper.js";
 export { createServices, type Services } from "./services.js";
 export type { SharedVerdictOfAnalysis, ShareRevision } from "./share/share-service.js";
-export { SharedVerdict, ShareLink } from "./share/shared-verdict.js";
+export { PublicProfile, SharedVerdict, ShareLink } from "./share/shared-verdict.js";
 export { Standings, StandingsService, type StandingsValues } from "./standings/standings-service.js";
 export {
   isPgTimestamp,

@@ -7,14 +7,22 @@ import { z } from "zod";
 
 export { AnalysisResult, AnalysisStatus, HistoryPage } from "@unwrapped/services";
 
-const AnalysisId = z.uuid("analysisId must be a UUID");
+const AnalysisId = z.uuid("analysisId must be a UUID").meta({
+  description: "An analysis of the signed-in user; default: the latest.",
+  examples: ["0f8fad5b-d9cb-469f-a165-70867728950e"],
+});
 
 export const BeginAnalysisInput = z
   .object({
     /** Start a new analysis even when a completed one exists (rate limited per user). */
-    fresh: z.boolean().optional(),
+    fresh: z.boolean().optional().meta({
+      description: "Start a new analysis even when a completed one exists (rate limited per user).",
+    }),
     /** The voice of the verdict: gentle, balanced (default) or savage. */
-    tone: Tone.optional(),
+    tone: Tone.optional().meta({
+      description: "The voice of the verdict (default balanced).",
+      examples: ["savage"],
+    }),
   })
   .optional();
 export const AnalysisLookupInput = z.object({ analysisId: AnalysisId.optional() }).optional();
@@ -27,7 +35,17 @@ export const WatchAnalysisInput = z
   .optional();
 export const HistoryInput = z
   .object({
-    cursor: z.string().max(256).optional(),
-    limit: z.number().int().min(1).max(50).optional(),
+    cursor: z
+      .string()
+      .max(256)
+      .optional()
+      .meta({ description: "The `nextCursor` of the previous page; omit for the first page." }),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .optional()
+      .meta({ description: "Items per page (default 20).", examples: [20] }),
   })
   .optional();

@@ -6,9 +6,19 @@ import { z } from "zod";
  */
 export { Me, SessionTokens } from "@unwrapped/services";
 
-export const ExchangeInput = z.object({ code: z.string().min(1, "code is required").max(512) });
+export const ExchangeInput = z.object({
+  code: z
+    .string()
+    .min(1, "code is required")
+    .max(512)
+    .meta({ description: "The one-time `login_code` of the sign-in redirect (single use, 60 s)." }),
+});
 export const RefreshInput = z.object({
-  refreshToken: z.string().min(1, "refreshToken is required").max(512),
+  refreshToken: z
+    .string()
+    .min(1, "refreshToken is required")
+    .max(512)
+    .meta({ description: "The refresh token of the session (rotated by every refresh)." }),
 });
 export const LogoutInput = RefreshInput;
 

@@ -11,13 +11,24 @@ export const HealthStatus = z.object({
 });
 
 export const healthRouter = {
-  check: publicProcedure.output(HealthStatus).query(async ({ ctx }) => {
-    const { liveWorkers } = await ctx.services.health();
-    return {
-      liveWorkers,
-      status: "ok" as const,
-      database: ctx.services.database.kind,
-      worker: ctx.services.config.worker.mode,
-    };
-  }),
+  check: publicProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/health",
+        tags: ["health"],
+        protect: false,
+        summary: "Whether the service and its database answer, and how many workers are live",
+      },
+    })
+    .output(HealthStatus)
+    .query(async ({ ctx }) => {
+      const { liveWorkers } = await ctx.services.health();
+      return {
+        liveWorkers,
+        status: "ok" as const,
+        database: ctx.services.database.kind,
+        worker: ctx.services.config.worker.mode,
+      };
+    }),
 } satisfies TRPCRouterRecord;

@@ -11,11 +11,28 @@ import {
 export const shareRouter = {
   /** Public: the shared verdict behind a token. No email, no Spotify id, no tokens. */
   get: publicProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/share/{token}",
+        tags: ["share"],
+        protect: false,
+        summary: "A shared verdict",
+      },
+    })
     .input(ShareTokenInput)
     .output(SharedVerdict)
     .query(({ ctx, input }) => ctx.services.shares.get(input.token)),
 
   revoke: protectedProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/share/revoke",
+        tags: ["share"],
+        summary: "Turn off the share link of an analysis",
+      },
+    })
     .input(ShareAnalysisInput)
     .output(RevokeResult)
     .mutation(async ({ ctx, input }) => {
@@ -24,6 +41,14 @@ export const shareRouter = {
     }),
 
   rotate: protectedProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/share/rotate",
+        tags: ["share"],
+        summary: "Replace the share link of an analysis with a new one",
+      },
+    })
     .input(ShareAnalysisInput)
     .output(ShareLink)
     .mutation(({ ctx, input }) => ctx.services.shares.rotate(ctx.user.id, input.analysisId)),

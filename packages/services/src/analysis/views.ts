@@ -9,6 +9,7 @@ import {
 import { z } from "zod";
 import { shareUrlFor } from "../share/share-token.js";
 import { Standings } from "../standings/standings-service.js";
+import { Timestamp } from "../timestamp.js";
 import { Share, TasteProfile } from "./taste-profile.js";
 
 /**
@@ -30,13 +31,17 @@ export const AnalysisStatus = z.object({
   analysisId: z.uuid(),
   status: z.enum(analysisStatus.enumValues),
   stage: z.enum(analysisStage.enumValues),
-  progress: z.number().min(0).max(1),
+  progress: z
+    .number()
+    .min(0)
+    .max(1)
+    .meta({ description: "From 0 to 1.", examples: [0.4] }),
   attempts: z.number().int().min(0),
   /** Why the analysis failed, or why it is waiting to be retried. */
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  createdAt: z.date(),
-  startedAt: z.date().nullable(),
-  completedAt: z.date().nullable(),
+  createdAt: Timestamp,
+  startedAt: Timestamp.nullable(),
+  completedAt: Timestamp.nullable(),
   /** A sentence for a person when something outside the analysis holds it up (no live worker), else null. */
   hint: z.string().nullable(),
   /** While an LLM verdict is being written: the text so far; else null. */
@@ -46,8 +51,8 @@ export type AnalysisStatus = z.infer<typeof AnalysisStatus>;
 
 export const AnalysisResult = z.object({
   analysisId: z.uuid(),
-  label: z.string(),
-  description: z.string(),
+  label: z.string().meta({ description: "2–4 words, upper case.", examples: ["NOSTALGIC MILLENNIAL"] }),
+  description: z.string().meta({ description: "The verdict, 120–400 words." }),
   /** null when there is too little listening to judge. */
   criticalAcclaim: Score,
   /** null when there is too little listening to judge. */
@@ -58,7 +63,7 @@ export const AnalysisResult = z.object({
   /** null while sharing is revoked (share.rotate makes a new link). */
   shareToken: z.string().nullable(),
   shareUrl: z.string().nullable(),
-  analyzedAt: z.date(),
+  analyzedAt: Timestamp,
   /** Where this verdict stands among this deployment's listeners; null below MIN_STANDINGS_LISTENERS. */
   standings: Standings.nullable(),
 });

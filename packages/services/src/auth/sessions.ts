@@ -6,6 +6,7 @@ import { addSeconds, type Clock } from "../clock.js";
 import { hashToken, randomToken } from "../crypto/random-token.js";
 import { UnauthenticatedError } from "../errors.js";
 import { SESSION_REVOKED_CHANNEL } from "../queue/channels.js";
+import { Timestamp } from "../timestamp.js";
 import type { AccessTokens } from "./access-tokens.js";
 import type { RevocationList } from "./revocation-list.js";
 import { toUser, User } from "./users.js";
@@ -14,7 +15,7 @@ import { toUser, User } from "./users.js";
 export const SessionTokens = z.object({
   accessToken: z.string(),
   refreshToken: z.string(),
-  accessTokenExpiresAt: z.date(),
+  accessTokenExpiresAt: Timestamp,
   user: User,
 });
 export type SessionTokens = z.infer<typeof SessionTokens>;

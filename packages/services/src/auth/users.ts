@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Clock } from "../clock.js";
 import { UnauthenticatedError } from "../errors.js";
 import type { SpotifyProfile } from "../spotify/web-api-schemas.js";
+import { Timestamp } from "../timestamp.js";
 
 /** A user as clients see them: the signed-in user's own details, never another's. */
 export const User = z.object({
@@ -13,7 +14,7 @@ export const User = z.object({
   email: z.string().nullable(),
   country: z.string().nullable(),
   imageUrl: z.string().nullable(),
-  createdAt: z.date(),
+  createdAt: Timestamp,
 });
 export type User = z.infer<typeof User>;
 

@@ -6,6 +6,7 @@ import {
   Share,
   type TasteProfile,
 } from "../analysis/taste-profile.js";
+import { Timestamp } from "../timestamp.js";
 
 /** What a share link shows: nothing that identifies the account beyond its display name. */
 export const PublicProfile = z.object({
@@ -34,7 +35,7 @@ export const SharedVerdict = z.object({
   mainstream: Share.nullable(),
   profile: PublicProfile,
   displayName: z.string().nullable(),
-  analyzedAt: z.date(),
+  analyzedAt: Timestamp,
 });
 export type SharedVerdict = z.infer<typeof SharedVerdict>;
 

@@ -17,7 +17,10 @@ export function recordedWireShape(name: string): unknown {
   return shape;
 }
 
-/** What a client receives for `schema`, as JSON Schema; dates are sent as date-times (superjson). */
+/**
+ * What a client receives for `schema`, as JSON Schema; dates are sent as date-times (superjson). The
+ * documentation a schema carries for the OpenAPI document (descriptions, examples) is not its shape.
+ */
 export function wireShapeOf(schema: z.ZodType): unknown {
   const { $schema: _dialect, ...shape } = z.toJSONSchema(schema, {
     io: "output",
@@ -29,5 +32,26 @@ export function wireShapeOf(schema: z.ZodType): unknown {
       }
     },
   });
-  return shape;
+  return withoutAnnotations(shape);
+}
+
+function withoutAnnotations(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutAnnotations);
+  if (typeof value !== "object" || value === null) return value;
+  const kept = Object.entries(value).filter(
+    ([keyword]) => keyword !== "description" && keyword !== "examples",
+  );
+  return Object.fromEntries(
+    kept.map(([keyword, inner]) => {
+      if (keyword === "enum" || keyword === "const") return [keyword, inner];
+      if (keyword !== "properties" || typeof inner !== "object" || inner === null) {
+        return [keyword, withoutAnnotations(inner)];
+      }
+      // Property names are data, not keywords: keep every one (a field may be called "description").
+      return [
+        keyword,
+        Object.fromEntries(Object.entries(inner).map(([name, field]) => [name, withoutAnnotations(field)])),
+      ];
+    }),
+  );
 }
