@@ -6,14 +6,17 @@ import express, { type ErrorRequestHandler, type Router } from "express";
 import { logRequest } from "./request-logging.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
-import { homePage } from "./routes/home-page.js";
+import { sessionRoutes } from "./routes/session-routes.js";
 import { sharePage } from "./routes/share-page.js";
+import { findWebRoot, webApp } from "./routes/web-app.js";
 import { handleCors, setSecurityHeaders } from "./security-headers.js";
 
 export interface AppOptions {
   readonly services: Services;
   /** Demo mode: the Spotify sandbox router, mounted at /sandbox/spotify. */
   readonly sandbox?: Router | undefined;
+  /** The built web app (apps/web/dist); found next to the repository's apps/ when not given. */
+  readonly webRoot?: string | null | undefined;
 }
 
 /**
@@ -49,7 +52,7 @@ export function createRequestListener(options: AppOptions): RequestListener {
   };
 }
 
-function createExpressApp({ services, sandbox }: AppOptions): express.Express {
+function createExpressApp({ services, sandbox, webRoot }: AppOptions): express.Express {
   const { logger } = services;
   const app = express();
   app.disable("x-powered-by");
@@ -57,8 +60,9 @@ function createExpressApp({ services, sandbox }: AppOptions): express.Express {
   app.set("query parser", "simple");
   app.use(healthRoutes(services));
   app.use(authRoutes(services));
+  app.use(sessionRoutes(services));
   app.use(sharePage(services));
-  app.use(homePage(services));
+  app.use(webApp(services, webRoot === undefined ? findWebRoot() : webRoot));
   if (sandbox) app.use("/sandbox/spotify", sandbox);
 
   app.use((_request, response) => {

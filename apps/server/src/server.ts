@@ -23,6 +23,8 @@ export interface StartServerOptions {
   readonly database?: DatabaseHandle;
   readonly clock?: Clock | undefined;
   readonly http?: HttpDependencies | undefined;
+  /** The built web app's folder; by default apps/web/dist when it is built. */
+  readonly webRoot?: string | null | undefined;
 }
 
 export interface RunningServer {
@@ -93,7 +95,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         refreshTokenReuseDetection: config.spotify.sandboxRefreshTokenReuseDetection,
       })
     : null;
-  ready = createRequestListener({ services, sandbox: sandbox?.router });
+  ready = createRequestListener({ services, sandbox: sandbox?.router, webRoot: options.webRoot });
   const worker = config.worker.mode === "inline" ? services.createWorker() : null;
   await worker?.start();
   const address = server.address() as AddressInfo;

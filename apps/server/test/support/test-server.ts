@@ -20,6 +20,7 @@ export async function startTestServer(
     logger?: Logger;
     clock?: Clock | undefined;
     http?: HttpDependencies | undefined;
+    webRoot?: string | null | undefined;
   } = {},
 ): Promise<TestServer> {
   const port = await freePort();
@@ -38,6 +39,7 @@ export async function startTestServer(
     logger: options.logger ?? silentLogger,
     clock: options.clock,
     http: options.http,
+    webRoot: options.webRoot,
   });
   return {
     ...server,
