@@ -1,4 +1,5 @@
 import { createClient } from "@unwrapped/client";
+import { ManualClock } from "@unwrapped/services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginCode, startTestServer, type TestServer } from "./support/test-server.js";
 
@@ -116,5 +117,57 @@ describe("browser session routes (/auth/session)", () => {
     } finally {
       await secureServer.close();
     }
+  });
+});
+
+describe("the typed client renewing through the cookie route", () => {
+  const clock = new ManualClock(new Date());
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ clock });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("renews once for concurrent calls after expiry, and ends the session when renewal is refused", async () => {
+    const code = await loginCode(server.url, "metalhead");
+    const signedIn = await fetch(`${server.url}/auth/session`, {
+      method: "POST",
+      headers: { origin: server.url, "content-type": "application/json" },
+      body: JSON.stringify({ code }),
+    });
+    let cookie = cookieOf(signedIn)!.value;
+    let accessToken: string | null = ((await signedIn.json()) as { accessToken: string }).accessToken;
+    let renewals = 0;
+    const ended: Error[] = [];
+    // What the web app does: the token in memory, renewal through the cookie (here a jar of one).
+    const client = createClient({
+      url: server.url,
+      getAccessToken: () => accessToken,
+      renew: async () => {
+        renewals++;
+        const response = await fetch(`${server.url}/auth/session/refresh`, {
+          method: "POST",
+          headers: { origin: server.url, cookie: `unwrapped_session=${cookie}` },
+        });
+        if (response.status === 401) return null;
+        cookie = cookieOf(response)!.value;
+        accessToken = ((await response.json()) as { accessToken: string }).accessToken;
+        return accessToken;
+      },
+      onSessionEnded: (error) => ended.push(error),
+    });
+    const me = await client.auth.me.query();
+
+    clock.advance(16 * 60_000);
+    const users = await Promise.all([client.auth.me.query(), client.analysis.history.query()]);
+    expect(users[0].id).toBe(me.id);
+    expect(renewals).toBe(1);
+
+    clock.advance(16 * 60_000);
+    cookie = "revoked-or-unknown";
+    await expect(client.auth.me.query()).rejects.toThrow(/session has ended/);
+    expect(ended).toHaveLength(1);
   });
 });
