@@ -1,0 +1,36 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { useState } from "react";
+import { type AnalysisStatus, useTRPC } from "../api";
+import { ErrorNotice } from "../components/error-notice";
+import { ProgressView } from "../components/progress-view";
+
+/**
+ * Follows `analysis.watch` (SSE) and shows each status as it arrives. The EventSource reconnects by
+ * itself after a network drop and resumes after the last event id; meanwhile the view says so. The
+ * final status goes into the status query's cache, so the page above re-renders into the verdict.
+ */
+export function LiveProgress(props: { initial: AnalysisStatus }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const analysisId = props.initial.analysisId;
+  const [status, setStatus] = useState(props.initial);
+  const subscription = useSubscription(
+    trpc.analysis.watch.subscriptionOptions(
+      { analysisId },
+      {
+        onData(event) {
+          setStatus(event.data);
+          if (event.data.status === "completed" || event.data.status === "failed") {
+            queryClient.setQueryData(trpc.analysis.status.queryKey({ analysisId }), event.data);
+            void queryClient.invalidateQueries({ queryKey: trpc.analysis.history.pathKey() });
+          }
+        },
+      },
+    ),
+  );
+  if (subscription.status === "error") {
+    return <ErrorNotice error={subscription.error} onRetry={() => subscription.reset()} />;
+  }
+  return <ProgressView status={status} reconnecting={subscription.status === "connecting" && subscription.error !== null} />;
+}
