@@ -7,7 +7,7 @@ const INNER = SIZE - PAD * 2;
 /** The four quadrants, named: acclaim up, mainstream to the right. */
 export const QUADRANTS = {
   topLeft: "Cult curator",
-  topRight: "Tasteful crowd-pleaser",
+  topRight: "Crowd-pleaser",
   bottomLeft: "Deep-cut wanderer",
   bottomRight: "Chart devotee",
 } as const;
