@@ -11,7 +11,10 @@ describe("the web app, served at /", () => {
     // A built app's layout: index.html, hashed assets, an unhashed file next to index.html.
     webRoot = mkdtempSync(join(tmpdir(), "unwrapped-web-"));
     mkdirSync(join(webRoot, "assets"));
-    writeFileSync(join(webRoot, "index.html"), '<!doctype html><script type="module" src="/assets/index-abc123.js"></script>');
+    writeFileSync(
+      join(webRoot, "index.html"),
+      '<!doctype html><script type="module" src="/assets/index-abc123.js"></script>',
+    );
     writeFileSync(join(webRoot, "assets", "index-abc123.js"), "console.log('app')");
     writeFileSync(join(webRoot, "favicon.svg"), "<svg/>");
     server = await startTestServer({ webRoot });
@@ -22,7 +25,13 @@ describe("the web app, served at /", () => {
   });
 
   it("answers index.html with no-cache and a strict CSP at / and at each app route", async () => {
-    for (const path of ["/", "/?login_code=abc", "/analysis/4f0c1d9e-0000-4000-8000-000000000000", "/history", "/match/x1"]) {
+    for (const path of [
+      "/",
+      "/?login_code=abc",
+      "/analysis/4f0c1d9e-0000-4000-8000-000000000000",
+      "/history",
+      "/match/x1",
+    ]) {
       const response = await fetch(`${server.url}${path}`);
       expect(response.status, path).toBe(200);
       expect(response.headers.get("content-type")).toMatch(/^text\/html/);
@@ -41,7 +50,9 @@ describe("the web app, served at /", () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get("content-type")).toMatch(/javascript/);
     expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
-    expect((await fetch(`${server.url}/favicon.svg`)).headers.get("cache-control")).toBe("public, max-age=3600");
+    expect((await fetch(`${server.url}/favicon.svg`)).headers.get("cache-control")).toBe(
+      "public, max-age=3600",
+    );
   });
 
   it("leaves other paths alone: unknown paths and assets are 404, the API and share pages are theirs", async () => {

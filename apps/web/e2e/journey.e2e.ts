@@ -51,7 +51,8 @@ describe("the web app in Chromium", () => {
       const visited: Record<string, string[]> = {};
       const check = async (name: string) => {
         visited[name] = (await seriousViolations(page)).map(
-          (violation) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.targets.join(", ")})`,
+          (violation) =>
+            `${violation.impact} ${violation.id}: ${violation.help} (${violation.targets.join(", ")})`,
         );
         if (SCREENSHOTS) {
           mkdirSync(SCREENSHOTS, { recursive: true });
@@ -81,7 +82,8 @@ describe("the web app in Chromium", () => {
         const record = () => {
           const bar = document.querySelector('[role="progressbar"]');
           const value = bar?.getAttribute("aria-valuenow");
-          if (value !== null && value !== undefined && seen.at(-1) !== Number(value)) seen.push(Number(value));
+          if (value !== null && value !== undefined && seen.at(-1) !== Number(value))
+            seen.push(Number(value));
         };
         new MutationObserver(record).observe(document.body, {
           subtree: true,
@@ -97,7 +99,9 @@ describe("the web app in Chromium", () => {
       await page.getByRole("button", { name: "Copy share link" }).waitFor({ timeout: 60_000 });
       const label = (await heading.textContent())?.trim() ?? "";
       expect(label.length).toBeGreaterThan(0);
-      const progress = await page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
+      const progress = await page.evaluate(
+        () => (window as unknown as { progressSeen: number[] }).progressSeen,
+      );
       expect(progress.length).toBeGreaterThan(0);
       expect([...progress].sort((a, b) => a - b)).toEqual(progress);
       expect(progress.every((value) => value >= 0 && value <= 100)).toBe(true);
@@ -123,7 +127,10 @@ describe("the web app in Chromium", () => {
 
       // Turn sharing off: the link is a 404. A new link works.
       await page.getByRole("button", { name: "Turn off sharing" }).click();
-      await page.getByText(/Sharing is off/).first().waitFor();
+      await page
+        .getByText(/Sharing is off/)
+        .first()
+        .waitFor();
       expect((await visitorPage.goto(shareUrl))?.status()).toBe(404);
       await page.getByRole("button", { name: "New share link" }).click();
       const newLink = page.getByRole("link", { name: /\/s\// });
@@ -153,11 +160,9 @@ describe("the web app in Chromium", () => {
       expect(await page.getByRole("button", { name: "Sign out" }).count()).toBe(0);
 
       // JavaScript never held a refresh token: nothing in storage, the cookie is HttpOnly.
-      expect(await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie])).toEqual([
-        0,
-        0,
-        "",
-      ]);
+      expect(
+        await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]),
+      ).toEqual([0, 0, ""]);
       await context.close();
 
       expect(visited).toEqual({ "signed-out": [], home: [], verdict: [], history: [] });

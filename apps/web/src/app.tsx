@@ -19,7 +19,10 @@ export function App() {
     void session.start(window.location, window.history);
   }, [session]);
   // Whoever signs out or in, nothing cached for the previous user survives.
-  useEffect(() => session.subscribe(() => session.state.kind !== "signed-in" && queryClient.clear()), [session, queryClient]);
+  useEffect(
+    () => session.subscribe(() => session.state.kind !== "signed-in" && queryClient.clear()),
+    [session, queryClient],
+  );
   return (
     <SessionContext value={session}>
       <QueryClientProvider client={queryClient}>
@@ -40,6 +43,7 @@ function Shell() {
   const location = useLocation();
   const first = useRef(true);
   // After a navigation, move focus to the new page (screen readers and keyboards start there).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each navigation, by design
   useEffect(() => {
     if (first.current) {
       first.current = false;

@@ -3,8 +3,14 @@ import type { AnalysisStatus, Tone } from "./api";
 /** A line of copy per stage of a running analysis. */
 export const STAGE_COPY: Record<AnalysisStatus["stage"], { title: string; line: string }> = {
   queued: { title: "Waiting in line", line: "Your analysis is queued; it starts in a moment." },
-  collecting: { title: "Listening in", line: "Reading your top artists, top tracks and recent plays from Spotify." },
-  profiling: { title: "Doing the maths", line: "Working out genres, obscurity, loyalty and the decades you live in." },
+  collecting: {
+    title: "Listening in",
+    line: "Reading your top artists, top tracks and recent plays from Spotify.",
+  },
+  profiling: {
+    title: "Doing the maths",
+    line: "Working out genres, obscurity, loyalty and the decades you live in.",
+  },
   judging: { title: "Forming an opinion", line: "The judge is writing your verdict." },
   saving: { title: "Framing it", line: "Saving the verdict and making its share link." },
   done: { title: "Done", line: "Your verdict is ready." },

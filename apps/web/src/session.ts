@@ -79,7 +79,11 @@ export class BrowserSession {
       if (code) {
         const answer = await this.#post("/auth/session", { code });
         if (answer) this.#signedIn(answer);
-        else this.#set({ kind: "signed-out", reason: "That sign-in link has expired or was already used. Sign in again." });
+        else
+          this.#set({
+            kind: "signed-out",
+            reason: "That sign-in link has expired or was already used. Sign in again.",
+          });
         return;
       }
       await this.renew();

@@ -10,9 +10,12 @@ export async function downloadStoryImage(options: {
   readonly fetch?: typeof fetch;
 }): Promise<void> {
   const send = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const response = await send(`${options.origin}/analysis/${encodeURIComponent(options.analysisId)}/story.png`, {
-    headers: options.accessToken ? { authorization: `Bearer ${options.accessToken}` } : {},
-  });
+  const response = await send(
+    `${options.origin}/analysis/${encodeURIComponent(options.analysisId)}/story.png`,
+    {
+      headers: options.accessToken ? { authorization: `Bearer ${options.accessToken}` } : {},
+    },
+  );
   if (!response.ok) {
     throw new Error(
       response.status === 404

@@ -1,7 +1,6 @@
 import { TRPCClientError } from "@trpc/client";
 import { isUnwrappedClientError, sessionEndedError } from "./errors.js";
-import type { AppRouter } from "./router-types.js";
-import type { RouterOutputs } from "./router-types.js";
+import type { AppRouter, RouterOutputs } from "./router-types.js";
 
 /** What auth.exchange and auth.refresh return: a session's tokens and its user. */
 export type SessionTokens = RouterOutputs["auth"]["refresh"];

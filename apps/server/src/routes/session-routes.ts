@@ -19,7 +19,10 @@ const SessionBody = z.object({ code: z.string().min(1).max(2048) });
  */
 export function sessionRoutes(services: Services): Router {
   const { config } = services;
-  const allowedOrigins = new Set([new URL(config.server.publicUrl).origin, new URL(config.server.appUrl).origin]);
+  const allowedOrigins = new Set([
+    new URL(config.server.publicUrl).origin,
+    new URL(config.server.appUrl).origin,
+  ]);
   const secure = config.server.https.mode !== "off" || config.server.publicUrl.startsWith("https:");
   const maxAgeSeconds = config.auth.refreshTokenTtlSeconds;
   const router = Router();
@@ -53,7 +56,9 @@ export function sessionRoutes(services: Services): Router {
       response.setHeader("cache-control", "no-store");
       const origin = request.headers.origin;
       if (!origin || !allowedOrigins.has(origin)) {
-        response.status(403).json({ error: "forbidden_origin", message: "This request must come from the app." });
+        response
+          .status(403)
+          .json({ error: "forbidden_origin", message: "This request must come from the app." });
         return;
       }
       try {

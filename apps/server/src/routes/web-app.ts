@@ -53,7 +53,9 @@ export function webApp(services: Services, webRoot: string | null): Router {
       response
         .status(503)
         .type("text")
-        .send("The web app is not built yet. Run `pnpm build` (or `pnpm start`, which builds it) and reload.");
+        .send(
+          "The web app is not built yet. Run `pnpm build` (or `pnpm start`, which builds it) and reload.",
+        );
     });
     return router;
   }

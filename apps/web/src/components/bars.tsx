@@ -9,7 +9,7 @@ export function Bars(props: { items: readonly { label: string; share: number }[]
         <li key={item.label} className="bar">
           <span className="bar-label">{item.label}</span>
           <span className="bar-track" aria-hidden="true">
-            <svg viewBox="0 0 100 8" preserveAspectRatio="none" className="bar-svg">
+            <svg viewBox="0 0 100 8" preserveAspectRatio="none" className="bar-svg" aria-hidden="true">
               <rect x={0} y={0} width={(item.share / max) * 100} height={8} rx={2} className="bar-fill" />
             </svg>
           </span>

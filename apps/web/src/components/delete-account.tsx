@@ -52,8 +52,8 @@ export function DeleteAccount(props: { onDelete: () => Promise<unknown> }) {
           >
             <h2 id={titleId}>Delete your data?</h2>
             <p id={textId}>
-              This deletes your verdicts, share links and Spotify connection from unwrapped, and signs you out. It
-              cannot be undone.
+              This deletes your verdicts, share links and Spotify connection from unwrapped, and signs you
+              out. It cannot be undone.
             </p>
             {error ? (
               <p className="message error" role="alert">

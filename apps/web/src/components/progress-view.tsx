@@ -33,7 +33,11 @@ export function ProgressView(props: { status: AnalysisStatus; reconnecting?: boo
       {status.status === "pending" && status.error ? (
         <p className="note">Retrying soon: {status.error.message}</p>
       ) : null}
-      {status.hint ? <p className="note" data-testid="hint">{status.hint}</p> : null}
+      {status.hint ? (
+        <p className="note" data-testid="hint">
+          {status.hint}
+        </p>
+      ) : null}
       {status.draft ? (
         <blockquote className="draft" aria-label="The verdict so far">
           {status.draft}

@@ -1,5 +1,3 @@
-import { useId } from "react";
-
 const SIZE = 240;
 const PAD = 28;
 const INNER = SIZE - PAD * 2;
@@ -22,7 +20,6 @@ export function quadrantOf(criticalAcclaim: number, mainstream: number): string 
  * quadrants named. Without scores (too little listening) there is no dot, and the chart says why.
  */
 export function QuadrantChart(props: { criticalAcclaim: number | null; mainstream: number | null }) {
-  const titleId = useId();
   const { criticalAcclaim, mainstream } = props;
   const placed = criticalAcclaim !== null && mainstream !== null;
   const description = placed
@@ -32,7 +29,7 @@ export function QuadrantChart(props: { criticalAcclaim: number | null; mainstrea
   const y = (share: number) => PAD + (1 - share) * INNER;
   return (
     <figure className="quadrant">
-      <svg viewBox={`0 0 ${SIZE} ${SIZE}`} role="img" aria-labelledby={titleId} className="quadrant-svg">
+      <svg viewBox={`0 0 ${SIZE} ${SIZE}`} role="img" aria-label={description} className="quadrant-svg">
         <rect x={PAD} y={PAD} width={INNER} height={INNER} className="quadrant-frame" />
         <line x1={PAD + INNER / 2} y1={PAD} x2={PAD + INNER / 2} y2={PAD + INNER} className="quadrant-axis" />
         <line x1={PAD} y1={PAD + INNER / 2} x2={PAD + INNER} y2={PAD + INNER / 2} className="quadrant-axis" />
@@ -63,10 +60,16 @@ export function QuadrantChart(props: { criticalAcclaim: number | null; mainstrea
           Critical acclaim
         </text>
         {placed ? (
-          <circle cx={x(mainstream)} cy={y(criticalAcclaim)} r={7} className="quadrant-dot" data-testid="quadrant-dot" />
+          <circle
+            cx={x(mainstream)}
+            cy={y(criticalAcclaim)}
+            r={7}
+            className="quadrant-dot"
+            data-testid="quadrant-dot"
+          />
         ) : null}
       </svg>
-      <figcaption id={titleId}>{description}</figcaption>
+      <figcaption aria-hidden="true">{description}</figcaption>
     </figure>
   );
 }

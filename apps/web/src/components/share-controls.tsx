@@ -83,14 +83,18 @@ export function ShareControls(props: ShareControlsProps) {
           </div>
         </>
       ) : (
-        <p className="note">Sharing is off. A new link makes the verdict public again; old links stay dead.</p>
+        <p className="note">
+          Sharing is off. A new link makes the verdict public again; old links stay dead.
+        </p>
       )}
       <div className="buttons">
         <button
           type="button"
           className="button"
           disabled={busy !== null}
-          onClick={() => run("rotate", props.onRotate, "A new share link is ready; older links no longer work.")}
+          onClick={() =>
+            run("rotate", props.onRotate, "A new share link is ready; older links no longer work.")
+          }
         >
           New share link
         </button>

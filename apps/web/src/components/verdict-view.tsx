@@ -30,8 +30,8 @@ export function VerdictView(props: { result: AnalysisResult; children?: ReactNod
           <QuadrantChart criticalAcclaim={result.criticalAcclaim} mainstream={result.mainstream} />
           {scored ? null : (
             <p className="note">
-              Too little listening to score: Spotify has only a little history for this account, so the verdict
-              goes on what there is.
+              Too little listening to score: Spotify has only a little history for this account, so the
+              verdict goes on what there is.
             </p>
           )}
         </section>
@@ -47,7 +47,14 @@ export function VerdictView(props: { result: AnalysisResult; children?: ReactNod
               {profile.topArtists.map((artist) => (
                 <li key={artist.id} className="artist">
                   {artist.imageUrl ? (
-                    <img src={artist.imageUrl} alt="" width={48} height={48} loading="lazy" decoding="async" />
+                    <img
+                      src={artist.imageUrl}
+                      alt=""
+                      width={48}
+                      height={48}
+                      loading="lazy"
+                      decoding="async"
+                    />
                   ) : (
                     <span className="artist-placeholder" aria-hidden="true">
                       {artist.name.slice(0, 1)}
@@ -88,9 +95,14 @@ export function VerdictView(props: { result: AnalysisResult; children?: ReactNod
         <section className="card" aria-labelledby="genres-heading">
           <h2 id="genres-heading">Genres</h2>
           {profile.topGenres && profile.topGenres.length > 0 ? (
-            <Bars label="Genre shares" items={profile.topGenres.map((genre) => ({ label: genre.genre, share: genre.share }))} />
+            <Bars
+              label="Genre shares"
+              items={profile.topGenres.map((genre) => ({ label: genre.genre, share: genre.share }))}
+            />
           ) : (
-            <p className="note">{profile.topGenres ? "No genres to show." : "Spotify did not share genres for this account."}</p>
+            <p className="note">
+              {profile.topGenres ? "No genres to show." : "Spotify did not share genres for this account."}
+            </p>
           )}
         </section>
 
@@ -102,7 +114,9 @@ export function VerdictView(props: { result: AnalysisResult; children?: ReactNod
               items={profile.decades.map((decade) => ({ label: `${decade.decade}s`, share: decade.share }))}
             />
           ) : (
-            <p className="note">{profile.decades ? "No release years to show." : "Spotify did not share release years."}</p>
+            <p className="note">
+              {profile.decades ? "No release years to show." : "Spotify did not share release years."}
+            </p>
           )}
         </section>
 
@@ -130,8 +144,9 @@ export function VerdictView(props: { result: AnalysisResult; children?: ReactNod
           </dl>
           {withheld.length > 0 ? (
             <p className="note" data-testid="withheld">
-              Spotify withheld {withheld.join(", ")} for this account (apps in development mode get no popularity),
-              so {withheld.length === 1 ? "it is" : "they are"} left out rather than shown as zero.
+              Spotify withheld {withheld.join(", ")} for this account (apps in development mode get no
+              popularity), so {withheld.length === 1 ? "it is" : "they are"} left out rather than shown as
+              zero.
             </p>
           ) : null}
         </section>

@@ -43,7 +43,12 @@ function FailedAnalysis(props: { message: string | null }) {
     <section className="card error-card" role="alert">
       <h1>The analysis failed</h1>
       <p>{props.message ?? "The analysis could not finish."}</p>
-      <button type="button" className="button primary" disabled={begin.isPending} onClick={() => begin.mutate({ fresh: true })}>
+      <button
+        type="button"
+        className="button primary"
+        disabled={begin.isPending}
+        onClick={() => begin.mutate({ fresh: true })}
+      >
         Try again
       </button>
       {begin.isError ? <p className="message error">{begin.error.message}</p> : null}
@@ -61,7 +66,9 @@ function Verdict(props: { analysisId: string }) {
   const revoke = useMutation(
     trpc.share.revoke.mutationOptions({
       onSuccess: () =>
-        queryClient.setQueryData(resultKey, (old) => (old ? { ...old, shareToken: null, shareUrl: null } : old)),
+        queryClient.setQueryData(resultKey, (old) =>
+          old ? { ...old, shareToken: null, shareUrl: null } : old,
+        ),
     }),
   );
   const rotate = useMutation(

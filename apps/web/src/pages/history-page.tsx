@@ -4,7 +4,12 @@ import { useTRPC } from "../api";
 import { ErrorNotice } from "../components/error-notice";
 import { formatDate } from "../copy";
 
-const STATUS_TEXT = { pending: "waiting", processing: "running", completed: "verdict", failed: "failed" } as const;
+const STATUS_TEXT = {
+  pending: "waiting",
+  processing: "running",
+  completed: "verdict",
+  failed: "failed",
+} as const;
 
 /** `/history`: past analyses newest first, a page at a time by the cursor, each opening its verdict. */
 export function HistoryPage() {

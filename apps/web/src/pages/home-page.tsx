@@ -17,7 +17,8 @@ export function HomePage() {
 
   if (latest.isPending) return <p className="muted">Loading…</p>;
   const none = latest.isError && errorCodeOf(latest.error) === "NOT_FOUND";
-  if (latest.isError && !none) return <ErrorNotice error={latest.error} onRetry={() => void latest.refetch()} />;
+  if (latest.isError && !none)
+    return <ErrorNotice error={latest.error} onRetry={() => void latest.refetch()} />;
   const status = latest.data ?? null;
 
   if (status && (status.status === "pending" || status.status === "processing")) {
@@ -31,8 +32,8 @@ export function HomePage() {
         <section className="card hero">
           <h1>Hi {name}, ready for the truth?</h1>
           <p>
-            We read your top artists, top tracks and recent plays on Spotify and tell you what they say about you.
-            It takes a few seconds.
+            We read your top artists, top tracks and recent plays on Spotify and tell you what they say about
+            you. It takes a few seconds.
           </p>
           {status?.status === "failed" ? (
             <p className="message error" role="alert">

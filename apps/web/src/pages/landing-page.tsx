@@ -20,8 +20,8 @@ export function LandingPage(props: { reason: string | null }) {
       <section className="card hero">
         <h1>What does your music taste say about you?</h1>
         <p>
-          Sign in with Spotify. We read your top artists, top tracks and recent plays, work out how mainstream and how
-          acclaimed your taste is, and hand you a verdict — with the evidence, and a link to share it.
+          Sign in with Spotify. We read your top artists, top tracks and recent plays, work out how mainstream
+          and how acclaimed your taste is, and hand you a verdict — with the evidence, and a link to share it.
         </p>
         <p>
           <a className="button primary big" href="/auth/spotify/login">
@@ -31,7 +31,8 @@ export function LandingPage(props: { reason: string | null }) {
         {personas.data ? (
           <p className="note">
             Demo mode: this server uses a simulated Spotify. After signing in you pick one of{" "}
-            {personas.data.length} sandbox listeners ({personas.data.map((persona) => persona.displayName).join(", ")}
+            {personas.data.length} sandbox listeners (
+            {personas.data.map((persona) => persona.displayName).join(", ")}
             ).
           </p>
         ) : null}

@@ -32,5 +32,10 @@ export function LiveProgress(props: { initial: AnalysisStatus }) {
   if (subscription.status === "error") {
     return <ErrorNotice error={subscription.error} onRetry={() => subscription.reset()} />;
   }
-  return <ProgressView status={status} reconnecting={subscription.status === "connecting" && subscription.error !== null} />;
+  return (
+    <ProgressView
+      status={status}
+      reconnecting={subscription.status === "connecting" && subscription.error !== null}
+    />
+  );
 }
