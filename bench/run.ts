@@ -14,10 +14,11 @@ import { startupScenario } from "./scenarios/startup.js";
 import { statusScenario } from "./scenarios/status.js";
 import { verdictScenario } from "./scenarios/verdict.js";
 import { watchScenario } from "./scenarios/watch.js";
+import { webScenario } from "./scenarios/web.js";
 import { renderReport, renderTargets, type ScenarioReport, type TargetCheck } from "./tables.js";
 import { buildApps } from "./unwrapped.js";
 
-/** `pnpm bench` runs these, in this order; the profiles and `listeners` run only when named. */
+/** `pnpm bench` runs these, in this order; the profiles, `listeners` and `web` run only when named. */
 const DEFAULT_SCENARIOS: readonly Scenario[] = [
   statusScenario,
   verdictScenario,
@@ -30,9 +31,10 @@ const ALL_SCENARIOS: readonly Scenario[] = [
   profileScenario,
   profileWorkerScenario,
   listenersScenario,
+  webScenario,
 ];
 /** Scenarios that run without PostgreSQL. */
-const WITHOUT_POSTGRES = new Set(["startup", "listeners"]);
+const WITHOUT_POSTGRES = new Set(["startup", "listeners", "web"]);
 
 const USAGE = `Usage: pnpm bench [--quick] [scenario ...]
 
