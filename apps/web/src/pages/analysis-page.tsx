@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useNavigate, useParams } from "react-router";
+import { useParams } from "react-router";
 import { useTRPC } from "../api";
 import { ErrorNotice, errorCodeOf } from "../components/error-notice";
 import { ShareControls } from "../components/share-controls";
 import { VerdictView } from "../components/verdict-view";
 import { useBrowserSession } from "../session-context";
 import { downloadStoryImage, storyFileName } from "../story-image";
-import { LiveProgress } from "./live-progress";
+import { LiveProgress, useBeginAnalysis } from "./live-progress";
 
 /** `/analysis/:id`: the running analysis live, then its verdict; or why it failed, with "Try again". */
 export function AnalysisPage() {
@@ -32,13 +32,7 @@ export function AnalysisPage() {
 }
 
 function FailedAnalysis(props: { message: string | null }) {
-  const trpc = useTRPC();
-  const navigate = useNavigate();
-  const begin = useMutation(
-    trpc.analysis.begin.mutationOptions({
-      onSuccess: (started) => navigate(`/analysis/${started.analysisId}`),
-    }),
-  );
+  const begin = useBeginAnalysis();
   return (
     <section className="card error-card" role="alert">
       <h1>The analysis failed</h1>

@@ -1,12 +1,12 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link, useNavigate } from "react-router";
+import { Link } from "react-router";
 import { type Tone, useTRPC } from "../api";
 import { ErrorNotice, errorCodeOf } from "../components/error-notice";
 import { QuadrantChart } from "../components/quadrant-chart";
 import { ToneChoice } from "../components/tone-choice";
 import { useSessionState } from "../session-context";
-import { LiveProgress } from "./live-progress";
+import { LiveProgress, useBeginAnalysis } from "./live-progress";
 
 /** Signed in: the latest verdict (or the running analysis), and the button to start one. */
 export function HomePage() {
@@ -69,14 +69,8 @@ function LatestVerdict(props: { analysisId: string }) {
 }
 
 function StartAnalysis(props: { again: boolean }) {
-  const trpc = useTRPC();
-  const navigate = useNavigate();
+  const begin = useBeginAnalysis();
   const [tone, setTone] = useState<Tone>("balanced");
-  const begin = useMutation(
-    trpc.analysis.begin.mutationOptions({
-      onSuccess: (started) => navigate(`/analysis/${started.analysisId}`),
-    }),
-  );
   return (
     <section className="card" aria-label="New analysis">
       <ToneChoice value={tone} onChange={setTone} />

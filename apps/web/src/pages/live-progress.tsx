@@ -1,9 +1,34 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useState } from "react";
+import { useNavigate } from "react-router";
 import { type AnalysisStatus, useTRPC } from "../api";
 import { ErrorNotice } from "../components/error-notice";
 import { ProgressView } from "../components/progress-view";
+
+/**
+ * analysis.begin, then the analysis's page. The status begin answered goes into the cache first, so the
+ * page starts watching at once instead of asking for the status again.
+ */
+export function useBeginAnalysis() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  return useMutation(
+    trpc.analysis.begin.mutationOptions({
+      onSuccess: (started) => {
+        queryClient.setQueryData(trpc.analysis.status.queryKey({ analysisId: started.analysisId }), started);
+        // Home shows the latest analysis: ask again when it shows next (not now, it is being left).
+        void queryClient.invalidateQueries({
+          queryKey: trpc.analysis.status.queryKey(),
+          exact: true,
+          refetchType: "none",
+        });
+        navigate(`/analysis/${started.analysisId}`);
+      },
+    }),
+  );
+}
 
 /**
  * Follows `analysis.watch` (SSE) and shows each status as it arrives. The EventSource reconnects by
@@ -23,6 +48,9 @@ export function LiveProgress(props: { initial: AnalysisStatus }) {
           setStatus(event.data);
           if (event.data.status === "completed" || event.data.status === "failed") {
             queryClient.setQueryData(trpc.analysis.status.queryKey({ analysisId }), event.data);
+            queryClient.setQueryData(trpc.analysis.status.queryKey(), (latest) =>
+              latest?.analysisId === analysisId ? event.data : latest,
+            );
             void queryClient.invalidateQueries({ queryKey: trpc.analysis.history.pathKey() });
           }
         },
