@@ -170,6 +170,64 @@ describe("the web app in Chromium", () => {
     });
   }
 
+  it("works by keyboard alone, in the dark colour scheme", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      colorScheme: "dark",
+      reducedMotion: "reduce",
+    });
+    await offlineImages(context);
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    const page = await context.newPage();
+    /** Presses Tab until the focused element is the named control (at most 40 times). */
+    const tabTo = async (name: string) => {
+      for (let presses = 0; presses < 40; presses++) {
+        await page.keyboard.press("Tab");
+        const focused = await page.evaluate(() => {
+          const element = document.activeElement;
+          return (element?.closest("label") ?? element)?.textContent?.trim() ?? "";
+        });
+        if (focused === name) return;
+      }
+      throw new Error(`Tab never reached "${name}"`);
+    };
+    await page.goto(server.url);
+    await page.getByRole("link", { name: "Sign in with Spotify" }).waitFor();
+    await tabTo("Sign in with Spotify");
+    await page.keyboard.press("Enter");
+    await page.locator("a.persona").nth(2).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Analyse my taste" }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The tone by arrow keys inside the radio group (Tab lands on the checked one), then start.
+    await tabTo("Balanced");
+    await page.keyboard.press("ArrowRight");
+    expect(await page.getByRole("radio", { name: "Savage" }).isChecked()).toBe(true);
+    await tabTo("Analyse my taste");
+    await page.keyboard.press("Enter");
+
+    await page.getByRole("progressbar").waitFor();
+    await page.getByRole("button", { name: "Copy share link" }).waitFor({ timeout: 60_000 });
+
+    await tabTo("Copy share link");
+    await page.keyboard.press("Enter");
+    await page.getByText("Share link copied.").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    if (SCREENSHOTS)
+      await page.screenshot({ path: join(SCREENSHOTS, "phone-dark-verdict.png"), fullPage: true });
+
+    // The dialog: focus goes in (on Cancel), Escape closes it and focus comes back.
+    await tabTo("Delete my data");
+    await page.keyboard.press("Enter");
+    await page.getByRole("dialog").waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Cancel");
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Delete my data");
+    await context.close();
+  });
+
   it("deletes the listener's data after a confirmation", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     await offlineImages(context);

@@ -40,12 +40,15 @@ export function LiveProgress(props: { initial: AnalysisStatus }) {
   const queryClient = useQueryClient();
   const analysisId = props.initial.analysisId;
   const [status, setStatus] = useState(props.initial);
+  // Connecting again after events arrived = the stream dropped and is being resumed.
+  const [received, setReceived] = useState(false);
   const subscription = useSubscription(
     trpc.analysis.watch.subscriptionOptions(
       { analysisId },
       {
         onData(event) {
           setStatus(event.data);
+          setReceived(true);
           if (event.data.status === "completed" || event.data.status === "failed") {
             queryClient.setQueryData(trpc.analysis.status.queryKey({ analysisId }), event.data);
             queryClient.setQueryData(trpc.analysis.status.queryKey(), (latest) =>
@@ -60,10 +63,5 @@ export function LiveProgress(props: { initial: AnalysisStatus }) {
   if (subscription.status === "error") {
     return <ErrorNotice error={subscription.error} onRetry={() => subscription.reset()} />;
   }
-  return (
-    <ProgressView
-      status={status}
-      reconnecting={subscription.status === "connecting" && subscription.error !== null}
-    />
-  );
+  return <ProgressView status={status} reconnecting={subscription.status === "connecting" && received} />;
 }
