@@ -13,7 +13,7 @@ export default defineConfig({
     ],
     coverage: {
       provider: "v8",
-      include: ["packages/*/src/**/*.ts", "apps/*/src/**/*.ts"],
+      include: ["packages/*/src/**/*.ts", "apps/*/src/**/*.ts", "apps/web/src/**/*.tsx"],
       reporter: ["text-summary", "text"],
     },
   },

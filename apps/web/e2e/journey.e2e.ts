@@ -195,7 +195,8 @@ describe("the web app in Chromium", () => {
     await page.getByRole("link", { name: "Sign in with Spotify" }).waitFor();
     await tabTo("Sign in with Spotify");
     await page.keyboard.press("Enter");
-    await page.locator("a.persona").nth(2).focus();
+    // A listener no other test here signs in as, so this one starts with no verdict.
+    await page.locator("a.persona").nth(4).focus();
     await page.keyboard.press("Enter");
     await page.getByRole("button", { name: "Analyse my taste" }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
