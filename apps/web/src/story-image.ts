@@ -6,21 +6,28 @@ export async function downloadStoryImage(options: {
   readonly origin: string;
   readonly analysisId: string;
   readonly accessToken: string | null;
+  /** Renews an expired access token (the session's cookie renewal); one retry with the new token. */
+  readonly renew?: () => Promise<string | null>;
   readonly fileName: string;
   readonly fetch?: typeof fetch;
 }): Promise<void> {
   const send = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const response = await send(
-    `${options.origin}/analysis/${encodeURIComponent(options.analysisId)}/story.png`,
-    {
-      headers: options.accessToken ? { authorization: `Bearer ${options.accessToken}` } : {},
-    },
-  );
+  const imageUrl = `${options.origin}/analysis/${encodeURIComponent(options.analysisId)}/story.png`;
+  const get = (token: string | null) =>
+    send(imageUrl, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  let response = await get(options.accessToken);
+  if (response.status === 401 && options.renew) {
+    await response.body?.cancel();
+    const renewed = await options.renew();
+    if (renewed) response = await get(renewed);
+  }
   if (!response.ok) {
     throw new Error(
       response.status === 404
         ? "The story image is not available for this verdict."
-        : `The story image could not be made (HTTP ${response.status}). Try again.`,
+        : response.status === 401
+          ? "Your session has ended. Sign in again."
+          : `The story image could not be made (HTTP ${response.status}). Try again.`,
     );
   }
   const url = URL.createObjectURL(await response.blob());

@@ -106,6 +106,10 @@ describe("Download story image", () => {
         return;
       }
       requests.push({ url: request.url, headers: request.headers });
+      if (request.headers.authorization === "Bearer expired") {
+        response.writeHead(401).end();
+        return;
+      }
       if (request.url?.includes("missing")) {
         response.writeHead(404).end();
         return;
@@ -145,6 +149,26 @@ describe("Download story image", () => {
     expect(clicked[0]?.download).toBe("unwrapped-devoted-metal-crate-digger.png");
     expect(clicked[0]?.href).toMatch(/^blob:/);
     expect(document.querySelector("a[download]")).toBeNull(); // the helper link is gone again
+  });
+
+  it("renews an expired access token once and retries with the new one", async () => {
+    vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => undefined);
+    let renewals = 0;
+    await downloadStoryImage({
+      origin,
+      analysisId: "4f0c1d9e-7a6b-4c3d-8e2f-1a2b3c4d5e6f",
+      accessToken: "expired",
+      renew: async () => {
+        renewals++;
+        return "access-token-2";
+      },
+      fileName: "x.png",
+    });
+    expect(renewals).toBe(1);
+    expect(requests.slice(-2).map((request) => request.headers.authorization)).toEqual([
+      "Bearer expired",
+      "Bearer access-token-2",
+    ]);
   });
 
   it("says so when the image is not there", async () => {

@@ -81,12 +81,12 @@ function Verdict(props: { analysisId: string }) {
         onRevoke={() => revoke.mutateAsync({ analysisId })}
         onRotate={() => rotate.mutateAsync({ analysisId })}
         onDownload={async () => {
-          // A fresh token if the one in memory expired: the image route takes the bearer token only.
-          const accessToken = session.accessToken ?? (await session.renew());
+          // The image route takes the bearer token only; an expired one is renewed through the cookie.
           await downloadStoryImage({
             origin: window.location.origin,
             analysisId,
-            accessToken,
+            accessToken: session.accessToken,
+            renew: session.renew,
             fileName: storyFileName(verdict.label),
           });
         }}
