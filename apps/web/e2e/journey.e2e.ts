@@ -170,7 +170,7 @@ describe("the web app in Chromium", () => {
     });
   }
 
-  it("works by keyboard alone, in the dark colour scheme", async () => {
+  it("works by keyboard alone, in the dark colour scheme, through a dropped stream", async () => {
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },
       colorScheme: "dark",
@@ -205,11 +205,19 @@ describe("the web app in Chromium", () => {
     await tabTo("Balanced");
     await page.keyboard.press("ArrowRight");
     expect(await page.getByRole("radio", { name: "Savage" }).isChecked()).toBe(true);
+    // The first connection of the live progress stream drops: it reconnects by itself.
+    const watches: string[] = [];
+    await page.route("**/trpc/analysis.watch**", async (route) => {
+      watches.push(route.request().url());
+      if (watches.length === 1) await route.abort("connectionreset");
+      else await route.continue();
+    });
     await tabTo("Analyse my taste");
     await page.keyboard.press("Enter");
 
     await page.getByRole("progressbar").waitFor();
     await page.getByRole("button", { name: "Copy share link" }).waitFor({ timeout: 60_000 });
+    expect(watches.length).toBeGreaterThanOrEqual(2);
 
     await tabTo("Copy share link");
     await page.keyboard.press("Enter");
