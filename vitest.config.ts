@@ -5,10 +5,15 @@ import { sharedTestOptions } from "./vitest.shared.js";
 export default defineConfig({
   test: {
     ...sharedTestOptions({ database: true }),
-    include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "bench/test/**/*.test.ts"],
+    include: [
+      "packages/*/test/**/*.test.ts",
+      "apps/*/test/**/*.test.ts",
+      "apps/web/test/**/*.test.tsx",
+      "bench/test/**/*.test.ts",
+    ],
     coverage: {
       provider: "v8",
-      include: ["packages/*/src/**/*.ts", "apps/*/src/**/*.ts"],
+      include: ["packages/*/src/**/*.ts", "apps/*/src/**/*.ts", "apps/web/src/**/*.tsx"],
       reporter: ["text-summary", "text"],
     },
   },

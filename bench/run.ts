@@ -19,10 +19,11 @@ import { statusScenario } from "./scenarios/status.js";
 import { streamsScenario } from "./scenarios/streams.js";
 import { verdictScenario } from "./scenarios/verdict.js";
 import { watchScenario } from "./scenarios/watch.js";
+import { webScenario } from "./scenarios/web.js";
 import { renderReport, renderTargets, type ScenarioReport, type TargetCheck } from "./tables.js";
 import { buildApps } from "./unwrapped.js";
 
-/** `pnpm bench` runs these, in this order; the profiles and `listeners` run only when named. */
+/** `pnpm bench` runs these, in this order; the profiles, `listeners` and `web` run only when named. */
 const DEFAULT_SCENARIOS: readonly Scenario[] = [
   statusScenario,
   verdictScenario,
@@ -41,9 +42,10 @@ const ALL_SCENARIOS: readonly Scenario[] = [
   metricsScenario,
   budgetScenario,
   shareCardsScenario,
+  webScenario,
 ];
 /** Scenarios that run without PostgreSQL. */
-const WITHOUT_POSTGRES = new Set(["startup", "listeners"]);
+const WITHOUT_POSTGRES = new Set(["startup", "listeners", "web"]);
 
 const USAGE = `Usage: pnpm bench [--quick] [scenario ...]
 

@@ -15,16 +15,19 @@ import { logRequest } from "./request-logging.js";
 import { apiDocs } from "./routes/api-docs.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { healthRoutes } from "./routes/health-routes.js";
-import { homePage } from "./routes/home-page.js";
 import { matchPage } from "./routes/match-page.js";
+import { sessionRoutes } from "./routes/session-routes.js";
 import { shareCardRoutes } from "./routes/share-card-routes.js";
 import { sharePage } from "./routes/share-page.js";
+import { findWebRoot, webApp } from "./routes/web-app.js";
 import { handleCors, setSecurityHeaders } from "./security-headers.js";
 
 export interface AppOptions {
   readonly services: Services;
   /** Demo mode: the Spotify sandbox router, mounted at /sandbox/spotify. */
   readonly sandbox?: Router | undefined;
+  /** The built web app (apps/web/dist); found next to the repository's apps/ when not given. */
+  readonly webRoot?: string | null | undefined;
 }
 
 /**
@@ -105,7 +108,7 @@ export function createRequestListener(options: AppOptions): RequestListener {
   };
 }
 
-function createExpressApp({ services, sandbox }: AppOptions): express.Express {
+function createExpressApp({ services, sandbox, webRoot }: AppOptions): express.Express {
   const { logger } = services;
   const app = express();
   app.disable("x-powered-by");
@@ -114,11 +117,12 @@ function createExpressApp({ services, sandbox }: AppOptions): express.Express {
   app.use(rejectUnsafeUrl);
   app.use(healthRoutes(services));
   app.use(authRoutes(services));
+  app.use(sessionRoutes(services));
   app.use(sharePage(services));
   app.use(matchPage(services));
   app.use(shareCardRoutes(services));
-  app.use(homePage(services));
   app.use(apiDocs(services));
+  app.use(webApp(services, webRoot === undefined ? findWebRoot() : webRoot));
   if (sandbox) app.use("/sandbox/spotify", sandbox);
 
   app.use((_request, response) => {

@@ -26,7 +26,7 @@ if (config.spotify.demo) {
       `SPOTIFY_CLIENT_SECRET for the real Spotify). Its demo listeners: ${config.server.publicUrl}/sandbox/spotify/`,
   );
 }
-logger.info(`Sign in: open ${config.server.publicUrl}/auth/spotify/login in a browser.`);
+logger.info(`Open the app: ${config.server.appUrl.replace(/\/$/, "")}/ (sign in with Spotify there).`);
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

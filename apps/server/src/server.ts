@@ -26,6 +26,8 @@ export interface StartServerOptions {
   readonly http?: HttpDependencies | undefined;
   /** Slow-client limits; the defaults (SERVER_TIMEOUTS) unless a test shortens them. */
   readonly timeouts?: ServerTimeouts | undefined;
+  /** The built web app's folder; by default apps/web/dist when it is built. */
+  readonly webRoot?: string | null | undefined;
 }
 
 /**
@@ -123,7 +125,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         refreshTokenReuseDetection: config.spotify.sandboxRefreshTokenReuseDetection,
       })
     : null;
-  ready = createRequestListener({ services, sandbox: sandbox?.router });
+  ready = createRequestListener({ services, sandbox: sandbox?.router, webRoot: options.webRoot });
   const worker = config.worker.mode === "inline" ? services.createWorker() : null;
   await worker?.start();
   const address = server.address() as AddressInfo;

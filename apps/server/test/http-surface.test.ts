@@ -95,13 +95,6 @@ describe("the HTTP surface", () => {
     expect(own.status).toBe(302);
     expect(own.headers.get("location")).toMatch(new RegExp(`^${server.config.spotify.redirectUri}\\?code=`));
   });
-
-  it("shows the login code on the home page where sign-in lands by default", async () => {
-    const page = await (await fetch(`${server.url}/?login_code=abc123`)).text();
-    expect(page).toContain("abc123");
-    const failed = await (await fetch(`${server.url}/?error=access_denied`)).text();
-    expect(failed).toContain("You cancelled the sign-in on Spotify.");
-  });
 });
 
 describe("readiness", () => {

@@ -1,5 +1,6 @@
+import { TRPCClientError } from "@trpc/client";
 import { isUnwrappedClientError, sessionEndedError } from "./errors.js";
-import type { RouterOutputs } from "./router-types.js";
+import type { AppRouter, RouterOutputs } from "./router-types.js";
 
 /** What auth.exchange and auth.refresh return: a session's tokens and its user. */
 export type SessionTokens = RouterOutputs["auth"]["refresh"];
@@ -16,6 +17,12 @@ export interface SessionOptions {
   readonly getAccessToken?: (() => MaybePromise<string | null | undefined>) | undefined;
   /** Lets the client refresh an expired access token by itself (auth.refresh), once per failed call. */
   readonly refreshToken?: string | null | undefined;
+  /**
+   * Renews the session without a refresh token in JavaScript — a browser app whose refresh token is an
+   * HttpOnly cookie calls `POST /auth/session/refresh` here. Resolves to the new access token, or null
+   * when the session has ended. Used instead of auth.refresh when no `refreshToken` is given.
+   */
+  readonly renew?: (() => Promise<string | null>) | undefined;
   /** Receives rotated tokens after each refresh: persist them, the old refresh token no longer works. */
   readonly onTokens?: ((tokens: SessionTokens) => MaybePromise<void>) | undefined;
   /** Called once when a refresh is refused: the session is over and the user must sign in again. */
@@ -52,7 +59,7 @@ export class TokenSession {
 
   /** Whether an expired access token is this session's to handle: it can refresh, or knows it ended. */
   get handlesExpiredTokens(): boolean {
-    return this.#refreshToken !== null || this.#ended !== null;
+    return this.#refreshToken !== null || this.#options.renew !== undefined || this.#ended !== null;
   }
 
   async accessToken(): Promise<string | null> {
@@ -76,6 +83,8 @@ export class TokenSession {
 
   async #rotate(): Promise<void> {
     const refreshToken = this.#refreshToken;
+    const renew = this.#options.renew;
+    if (!refreshToken && renew) return this.#renew(renew);
     if (!refreshToken) throw new Error("No refresh token: sign in again.");
     const expired = await this.accessToken();
     let tokens: SessionTokens;
@@ -92,14 +101,33 @@ export class TokenSession {
       }
       throw error;
     }
+    this.#replace(expired, tokens.accessToken);
+    this.#refreshToken = tokens.refreshToken;
+    await this.#options.onTokens?.(tokens);
+  }
+
+  async #renew(renew: () => Promise<string | null>): Promise<void> {
+    const expired = await this.accessToken();
+    const accessToken = await renew();
+    if (accessToken === null) {
+      const ended = new TRPCClientError<AppRouter>("Your session has ended. Sign in again.", {
+        meta: { sessionEnded: true },
+      });
+      this.#ended = ended;
+      this.#accessToken = null;
+      this.#options.onSessionEnded?.(ended);
+      throw ended;
+    }
+    this.#replace(expired, accessToken);
+  }
+
+  #replace(expired: string | null, accessToken: string): void {
     if (expired) {
       this.#replaced.add(expired);
       // Only recent tokens can still come back from a store; keep a handful, oldest out first.
       for (const old of this.#replaced) if (this.#replaced.size > 8) this.#replaced.delete(old);
     }
-    this.#accessToken = tokens.accessToken;
-    this.#refreshToken = tokens.refreshToken;
+    this.#accessToken = accessToken;
     this.#generation++;
-    await this.#options.onTokens?.(tokens);
   }
 }

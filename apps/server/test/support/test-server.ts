@@ -21,6 +21,7 @@ export async function startTestServer(
     clock?: Clock | undefined;
     http?: HttpDependencies | undefined;
     timeouts?: ServerTimeouts | undefined;
+    webRoot?: string | null | undefined;
   } = {},
 ): Promise<TestServer> {
   const port = await freePort();
@@ -43,6 +44,7 @@ export async function startTestServer(
     clock: options.clock,
     http: options.http,
     timeouts: options.timeouts,
+    webRoot: options.webRoot,
   });
   return {
     ...server,
