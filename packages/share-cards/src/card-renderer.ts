@@ -1,5 +1,3 @@
-import { Resvg } from "@resvg/resvg-js";
-import satori from "satori";
 import { CARD_SIZES, type CardInput, type CardSize } from "./card-input.js";
 import { type CardElement, cardLayout } from "./card-layout.js";
 import { EmojiImages, emojiIn, withoutEmoji } from "./emoji.js";
@@ -24,6 +22,15 @@ export interface RenderedCard {
 const REPLACEMENT_CHARACTER = "\uFFFD";
 
 /**
+ * satori and resvg, loaded on the first drawing rather than at start-up (about 0.1 s of a server's start
+ * otherwise, for a process that may never draw a card).
+ */
+async function drawingLibraries() {
+  const [{ default: satori }, { Resvg }] = await Promise.all([import("satori"), import("@resvg/resvg-js")]);
+  return { satori, Resvg };
+}
+
+/**
  * Draws a card: satori lays out the element tree into an SVG (text as paths), resvg rasterises it to a
  * PNG. Pure apart from reading the font and emoji files, which are read once per process.
  */
@@ -34,6 +41,7 @@ export class CardRenderer {
   async render(input: CardInput, size: CardSize): Promise<RenderedCard> {
     const { width, height } = CARD_SIZES[size];
     const prepared = this.#replaceMissing(cardLayout(input, size));
+    const { satori, Resvg } = await drawingLibraries();
     const svg = await satori(prepared.element as Parameters<typeof satori>[0], {
       width,
       height,
