@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Environment } from "@unwrapped/config";
 import type { DatabaseHandle } from "@unwrapped/db";
 import { createIsolatedDatabase } from "@unwrapped/db/testing";
@@ -8,6 +11,25 @@ import { type RunningServer, type ServerTimeouts, startServer } from "../../src/
 export interface TestServer extends RunningServer {
   readonly database: DatabaseHandle;
   readonly config: ReturnType<typeof testConfig>;
+}
+
+let fixtureWebRoot: string | undefined;
+
+/**
+ * A built web app of one page, so that the app's routes answer the same whether or not apps/web has been
+ * built on this machine (a test that needs the real app builds it, as the browser journey does).
+ */
+function webAppFixture(): string {
+  if (fixtureWebRoot) return fixtureWebRoot;
+  const root = mkdtempSync(join(tmpdir(), "unwrapped-web-fixture-"));
+  mkdirSync(join(root, "assets"));
+  writeFileSync(
+    join(root, "index.html"),
+    '<!doctype html><html lang="en"><title>unwrapped</title><script type="module" src="/assets/index-fixture.js"></script></html>',
+  );
+  writeFileSync(join(root, "assets", "index-fixture.js"), "");
+  fixtureWebRoot = root;
+  return root;
 }
 
 /**
@@ -21,6 +43,7 @@ export async function startTestServer(
     clock?: Clock | undefined;
     http?: HttpDependencies | undefined;
     timeouts?: ServerTimeouts | undefined;
+    /** The built web app to serve; a one-page fixture by default, null for none (the 503 page). */
     webRoot?: string | null | undefined;
   } = {},
 ): Promise<TestServer> {
@@ -44,7 +67,7 @@ export async function startTestServer(
     clock: options.clock,
     http: options.http,
     timeouts: options.timeouts,
-    webRoot: options.webRoot,
+    webRoot: options.webRoot === undefined ? webAppFixture() : options.webRoot,
   });
   return {
     ...server,
