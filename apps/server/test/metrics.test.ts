@@ -76,10 +76,19 @@ describe("GET /metrics on the server", () => {
         (await client.analysis.status.query({ analysisId: begun.analysisId })).status === "completed"
           ? true
           : null,
-      { timeoutMs: 15_000 },
+      { timeoutMs: 60_000 },
     );
 
-    const after = await scrape();
+    // The worker counts the analysis just after committing it: a client can see "completed" first.
+    const after = await eventually(
+      async () => {
+        const text = await scrape();
+        return sample(text, "unwrapped_analyses_finished_total", { outcome: "completed" }) === 1
+          ? text
+          : null;
+      },
+      { timeoutMs: 60_000 },
+    );
     expect(sample(after, "unwrapped_analyses_finished_total", { outcome: "completed" })).toBe(1);
     expect(sample(after, "unwrapped_analysis_duration_seconds_count", { outcome: "completed" })).toBe(1);
     expect(sample(after, "unwrapped_judge_outcomes_total", { judge: "rules" })).toBe(1);
