@@ -226,7 +226,10 @@ describe("every operation of the OpenAPI document, called over plain HTTP", () =
     });
     expect(fetched.body).toMatchObject({ matchId: match.matchId, compatibility: match.compatibility });
     await expectOperation("GET", "/matches/{matchId}", 404, { token, path: { matchId: match.matchId } });
-    const matches = await expectOperation("GET", "/matches", 200, { token: friendToken, query: { limit: "5" } });
+    const matches = await expectOperation("GET", "/matches", 200, {
+      token: friendToken,
+      query: { limit: "5" },
+    });
     expect((matches.body as { items: { matchId: string }[] }).items.map((item) => item.matchId)).toEqual([
       match.matchId,
     ]);
