@@ -191,6 +191,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your matches, newest first */
+        get: operations["match-list"];
+        put?: never;
+        /** Compare your latest verdict with one someone shared with you */
+        post: operations["match-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/matches/{matchId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your matches */
+        get: operations["match-get"];
+        put?: never;
+        post?: never;
+        /** Delete one of your matches */
+        delete: operations["match-delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/matches/{matchId}/share/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn off the link of a match */
+        post: operations["match-revokeShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/matches/{matchId}/share/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the link of a match with a new one */
+        post: operations["match-rotateShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/matches/shared/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shared match */
+        get: operations["match-byToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/account": {
         parameters: {
             query?: never;
@@ -232,7 +319,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether the service and its database answer */
+        /** Whether the service and its database answer, and how many workers are live */
         get: operations["health-check"];
         put?: never;
         post?: never;
@@ -320,6 +407,12 @@ export interface components {
                 genre: string;
                 share: number;
             }[] | null;
+            /** @default null */
+            genreFamilies: {
+                /** @enum {string} */
+                family: "METAL" | "JAZZ" | "CLASSICAL" | "LATIN" | "HIP-HOP" | "ELECTRONIC" | "INDIE" | "SOUL" | "FOLK" | "ROCK" | "POP" | "ECLECTIC";
+                share: number;
+            }[] | null;
             averagePopularity: number | null;
             weightedPopularity: number | null;
             obscurity: number | null;
@@ -331,7 +424,7 @@ export interface components {
             }[] | null;
             explicitShare: number | null;
             readonly missingSources: ("topArtists.short_term" | "topArtists.medium_term" | "topArtists.long_term" | "topTracks.short_term" | "topTracks.medium_term" | "topTracks.long_term" | "recentlyPlayed")[];
-            readonly unavailableMetrics: ("topGenres" | "averagePopularity" | "weightedPopularity" | "obscurity" | "artistLoyalty" | "genreDiversity" | "decades" | "explicitShare")[];
+            readonly unavailableMetrics: ("topGenres" | "genreFamilies" | "averagePopularity" | "weightedPopularity" | "obscurity" | "artistLoyalty" | "genreDiversity" | "decades" | "explicitShare")[];
             enoughData: boolean;
         };
         User: {
@@ -348,6 +441,20 @@ export interface components {
              * @example 2026-05-01T12:00:00.000Z
              */
             createdAt: string;
+        };
+        SharedVerdict: {
+            label: string;
+            description: string;
+            criticalAcclaim: number | null;
+            mainstream: number | null;
+            profile: components["schemas"]["PublicProfile"];
+            displayName: string | null;
+            /**
+             * Format: date-time
+             * @description An ISO 8601 date and time in UTC.
+             * @example 2026-05-01T12:00:00.000Z
+             */
+            analyzedAt: string;
         };
         PublicProfile: {
             topGenres: {
@@ -379,6 +486,30 @@ export interface components {
                 recentArtists: number;
             };
         };
+        Match: {
+            /** Format: uuid */
+            matchId: string;
+            compatibility: number;
+            label: string;
+            description: string;
+            readonly sharedArtists: string[];
+            readonly sharedGenres: string[];
+            biggestDifference: {
+                /** @enum {string} */
+                dimension: "underground" | "acclaim" | "mainstream" | "loyalty" | "diversity" | "era";
+                you: number;
+                them: number;
+            } | null;
+            /** @enum {string} */
+            tone: "gentle" | "balanced" | "savage";
+            /** @enum {string} */
+            judge: "llm" | "rules";
+            you: components["schemas"]["SharedVerdict"];
+            them: components["schemas"]["SharedVerdict"];
+            shareToken: string | null;
+            shareUrl: string | null;
+            createdAt: string;
+        };
         AnalysisResult: {
             /** Format: uuid */
             analysisId: string;
@@ -404,6 +535,13 @@ export interface components {
              * @example 2026-05-01T12:00:00.000Z
              */
             analyzedAt: string;
+            standings: {
+                listeners: number;
+                underground: number | null;
+                acclaim: number | null;
+                loyalty: number | null;
+                diversity: number | null;
+            } | null;
         };
         HistoryPage: {
             readonly items: components["schemas"]["AnalysisStatus"][];
@@ -439,23 +577,33 @@ export interface components {
                 reauthorizationRequired: boolean;
             };
         };
-        SharedVerdict: {
-            label: string;
-            description: string;
-            criticalAcclaim: number | null;
-            mainstream: number | null;
-            profile: components["schemas"]["PublicProfile"];
-            displayName: string | null;
-            /**
-             * Format: date-time
-             * @description An ISO 8601 date and time in UTC.
-             * @example 2026-05-01T12:00:00.000Z
-             */
-            analyzedAt: string;
-        };
         ShareLink: {
             shareToken: string;
             shareUrl: string;
+        };
+        MatchPage: {
+            readonly items: components["schemas"]["Match"][];
+            nextCursor: string | null;
+        };
+        PublicMatch: {
+            compatibility: number;
+            label: string;
+            description: string;
+            readonly sharedArtists: string[];
+            readonly sharedGenres: string[];
+            biggestDifference: {
+                /** @enum {string} */
+                dimension: "underground" | "acclaim" | "mainstream" | "loyalty" | "diversity" | "era";
+                you: number;
+                them: number;
+            } | null;
+            /** @enum {string} */
+            tone: "gentle" | "balanced" | "savage";
+            /** @enum {string} */
+            judge: "llm" | "rules";
+            you: components["schemas"]["SharedVerdict"];
+            them: components["schemas"]["SharedVerdict"];
+            createdAt: string;
         };
         /**
          * @description An error: the status is the HTTP status of its code.
@@ -967,6 +1115,222 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    "match-list": {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    "match-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    shareToken: string;
+                    /** @enum {string} */
+                    tone?: "gentle" | "balanced" | "savage";
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Match"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    "match-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                matchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Match"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    "match-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                matchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    "match-revokeShare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                matchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    "match-rotateShare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                matchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareLink"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    "match-byToken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicMatch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     "account-delete": {
         parameters: {
             query?: never;
@@ -1055,6 +1419,7 @@ export interface operations {
                         database: "postgres" | "pglite";
                         /** @enum {string} */
                         worker: "inline" | "external";
+                        liveWorkers: number;
                     };
                 };
             };

@@ -1,6 +1,8 @@
 import { analyses, users } from "@unwrapped/db";
+import { Parser } from "htmlparser2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { safePath } from "../src/request-logging.js";
+import { pngDimensions } from "./support/shared-verdicts.js";
 import { startTestServer, type TestServer } from "./support/test-server.js";
 
 const HOSTILE_NAME = `<script>alert("pwned")</script> & "friends"`;
@@ -93,6 +95,54 @@ describe("GET /m/:token", () => {
     const rotated = await server.services.matches.rotateShare(me, match.matchId);
     expect((await fetch(`${server.url}/m/${rotated.shareToken}`)).status).toBe(200);
     expect((await fetch(`${server.url}/m/${token}`)).status).toBe(404);
+  });
+
+  it("draws the match's card and story, gives a crawler their meta, and answers 404 once the link is revoked or rotated", async () => {
+    const me = await listener("Max", "drone", "Sunn Zero", "match-card-me-0123456789abcdef0");
+    await listener("Wren", "drone", "Sunn Zero", "match-card-friend-0123456789abc");
+    const match = await server.services.matches.create(me, { shareToken: "match-card-friend-0123456789abc" });
+    const token = match.shareToken ?? "";
+    const pageUrl = `${server.url}/m/${token}`;
+
+    // The page as a link-preview crawler reads it: the meta tags of its head.
+    const meta: Record<string, string> = {};
+    const parser = new Parser({
+      onopentag(name, attributes) {
+        const key = attributes.property ?? attributes.name;
+        if (name === "meta" && key && attributes.content !== undefined) meta[key] = attributes.content;
+      },
+    });
+    parser.write(await (await fetch(pageUrl)).text());
+    parser.end();
+    expect(meta["og:image"]).toBe(`${pageUrl}/card.png`);
+    expect(meta["og:image:type"]).toBe("image/png");
+    expect(meta["og:image:width"]).toBe("1200");
+    expect(meta["og:image:height"]).toBe("630");
+    expect(meta["og:image:alt"]).toContain(`${Math.round(match.compatibility * 100)}% compatible`);
+    expect(meta["twitter:card"]).toBe("summary_large_image");
+    expect(meta["twitter:image"]).toBe(`${pageUrl}/card.png`);
+
+    for (const [size, dimensions] of [
+      ["card", { width: 1200, height: 630 }],
+      ["story", { width: 1080, height: 1920 }],
+    ] as const) {
+      const response = await fetch(`${pageUrl}/${size}.png`);
+      expect(response.status, size).toBe(200);
+      expect(response.headers.get("content-type")).toBe("image/png");
+      expect(pngDimensions(Buffer.from(await response.arrayBuffer()))).toEqual(dimensions);
+      const etag = response.headers.get("etag") ?? "";
+      const again = await fetch(`${pageUrl}/${size}.png`, { headers: { "if-none-match": etag } });
+      expect(again.status).toBe(304);
+    }
+
+    const rotated = await server.services.matches.rotateShare(me, match.matchId);
+    expect((await fetch(`${pageUrl}/card.png`)).status).toBe(404);
+    expect((await fetch(`${server.url}/m/${rotated.shareToken}/story.png`)).status).toBe(200);
+    await server.services.matches.revokeShare(me, match.matchId);
+    for (const size of ["card", "story"]) {
+      expect((await fetch(`${server.url}/m/${rotated.shareToken}/${size}.png`)).status, size).toBe(404);
+    }
+    expect((await fetch(`${server.url}/m/%3Cscript%3E/card.png`)).status).toBe(404);
   });
 
   it("answers 404 pages for unknown and malformed tokens", async () => {

@@ -143,6 +143,7 @@ describe("GET /s/:token", () => {
     const story = await fetch(new URL(download?.href ?? "", pageUrl));
     expect(pngDimensions(Buffer.from(await story.arrayBuffer()))).toEqual({ width: 1080, height: 1920 });
     expect(page.links.find((link) => link.text === "Get your own verdict")?.href).toBe("/");
+    expect(page.links.find((link) => link.text === "Compare with my taste")?.href).toBe(`/compare/${token}`);
 
     // On a phone (one column, document order): the label and the chart come before the long text.
     const order = (what: string) => page.order.indexOf(what);

@@ -31,6 +31,8 @@ describe("the web app, served at /", () => {
       "/analysis/4f0c1d9e-0000-4000-8000-000000000000",
       "/history",
       "/match/x1",
+      "/matches",
+      "/compare/tok12345678",
     ]) {
       const response = await fetch(`${server.url}${path}`);
       expect(response.status, path).toBe(200);

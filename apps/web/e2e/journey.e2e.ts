@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,9 +19,24 @@ async function offlineImages(context: BrowserContext) {
 }
 
 const VIEWPORTS = [
-  { name: "desktop", width: 1280, height: 800, persona: "metalhead" },
-  { name: "phone", width: 390, height: 844, persona: "chart-pop" },
+  { name: "desktop", width: 1280, height: 800, persona: "metalhead", friend: "indie-obscurist" },
+  { name: "phone", width: 390, height: 844, persona: "chart-pop", friend: "jazz-soul-nostalgic" },
 ] as const;
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Width and height of a PNG (its IHDR chunk), after checking the signature. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+/** Clicks what starts a download and returns the downloaded file's bytes (Playwright's download event). */
+async function downloadOf(page: Page, click: () => Promise<void>): Promise<Buffer> {
+  const [download] = await Promise.all([page.waitForEvent("download"), click()]);
+  const path = await download.path();
+  return readFileSync(path);
+}
 
 describe("the web app in Chromium", () => {
   let server: TestServer;
@@ -111,6 +126,12 @@ describe("the web app in Chromium", () => {
       await page.getByRole("img", { name: /Mainstream \d+ of 100|Too little listening/ }).waitFor();
       await check("verdict");
 
+      // "Download story image" hands over the verdict's story as a PNG file.
+      const story = await downloadOf(page, () =>
+        page.getByRole("button", { name: "Download story image" }).click(),
+      );
+      expect(pngSize(story)).toEqual({ width: 1080, height: 1920 });
+
       // Copy the share link, and open it signed out in a second browser context.
       const shareLink = page.getByRole("link", { name: /\/s\// });
       const shareUrl = (await shareLink.textContent())?.trim() ?? "";
@@ -140,6 +161,67 @@ describe("the web app in Chromium", () => {
       expect((await visitorPage.goto(newUrl))?.status()).toBe(200);
       expect((await visitorPage.goto(shareUrl))?.status()).toBe(404);
       await visitor.close();
+
+      // A friend, signed in as another listener in their own context, gets a verdict, opens the share
+      // page and presses "Compare with my taste": the match page, then its link and pictures.
+      const friend = await browser.newContext({ viewport, reducedMotion: "reduce" });
+      await offlineImages(friend);
+      const friendPage = await friend.newPage();
+      await friendPage.goto(server.url);
+      await friendPage.getByRole("link", { name: "Sign in with Spotify" }).click();
+      await friendPage.getByRole("link", { name: new RegExp(viewport.friend) }).click();
+      await friendPage.getByRole("button", { name: "Analyse my taste" }).click();
+      await friendPage.getByRole("button", { name: "Copy share link" }).waitFor({ timeout: 60_000 });
+      await friendPage.goto(newUrl);
+      await friendPage.getByRole("link", { name: "Compare with my taste" }).click();
+      await friendPage.waitForURL(/\/match\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+      const matchHeading = friendPage.getByRole("heading", { level: 1 });
+      await friendPage
+        .locator(".compatibility")
+        .getByText(/\d+ % compatible/)
+        .waitFor();
+      const pairLabel = (await matchHeading.textContent())?.trim() ?? "";
+      expect(pairLabel).toMatch(/^[A-Z][A-Z' -]+$/);
+      await friendPage.getByRole("heading", { name: "Shared artists" }).waitFor();
+      await friendPage.getByRole("heading", { name: "Biggest difference" }).waitFor();
+      await friendPage.getByText(label).first().waitFor(); // the other side's verdict label
+      const matchAxe = await seriousViolations(friendPage);
+      if (SCREENSHOTS) {
+        await friendPage.screenshot({
+          path: join(SCREENSHOTS, `${viewport.name}-match.png`),
+          fullPage: true,
+        });
+      }
+      expect(matchAxe).toEqual([]);
+
+      // The match as a picture: the link's story downloads as a PNG, its card is the preview size.
+      const matchLink = friendPage.getByRole("link", { name: /\/m\// });
+      const matchUrl = (await matchLink.textContent())?.trim() ?? "";
+      const matchStory = await downloadOf(friendPage, () =>
+        friendPage.getByRole("link", { name: "Match story image" }).click(),
+      );
+      expect(pngSize(matchStory)).toEqual({ width: 1080, height: 1920 });
+      const matchCard = await friendPage.request.get(`${matchUrl}/card.png`);
+      expect(matchCard.status()).toBe(200);
+      expect(pngSize(await matchCard.body())).toEqual({ width: 1200, height: 630 });
+      const stranger = await browser.newContext({ viewport });
+      const strangerPage = await stranger.newPage();
+      expect((await strangerPage.goto(matchUrl))?.status()).toBe(200);
+      await strangerPage.getByRole("heading", { level: 1, name: pairLabel }).waitFor();
+      await friendPage.getByRole("button", { name: "Turn off sharing" }).click();
+      await friendPage.getByText(/the old match link no longer works/).waitFor();
+      expect((await strangerPage.goto(matchUrl))?.status()).toBe(404);
+      expect((await friendPage.request.get(`${matchUrl}/card.png`)).status()).toBe(404);
+      await stranger.close();
+
+      // The list has it; deleting it leaves the list empty.
+      await friendPage.getByRole("link", { name: "Matches" }).click();
+      await friendPage.getByRole("heading", { level: 1, name: "Your matches" }).waitFor();
+      await friendPage.getByRole("link", { name: new RegExp(pairLabel) }).click();
+      await friendPage.getByRole("button", { name: "Delete match" }).click();
+      await friendPage.getByRole("heading", { level: 1, name: "Your matches" }).waitFor();
+      await friendPage.getByText("No matches yet.").waitFor();
+      await friend.close();
 
       // History lists it, and opens it.
       await page.getByRole("link", { name: "History" }).click();

@@ -53,3 +53,5 @@ function isClientError(error: unknown): boolean {
   const status = (error as { data?: { httpStatus?: number } } | null)?.data?.httpStatus;
   return typeof status === "number" && status >= 400 && status < 500;
 }
+export type Match = RouterOutputs["match"]["get"];
+export type Standings = NonNullable<AnalysisResult["standings"]>;

@@ -7,6 +7,7 @@ import { AnalysisPage } from "./pages/analysis-page";
 import { HistoryPage } from "./pages/history-page";
 import { HomePage } from "./pages/home-page";
 import { LandingPage } from "./pages/landing-page";
+import { ComparePage, MatchListPage, MatchPage } from "./pages/match-pages";
 import { BrowserSession } from "./session";
 import { SessionContext, useBrowserSession, useSessionState } from "./session-context";
 
@@ -71,6 +72,9 @@ function Shell() {
         <Route path="/" element={<HomePage />} />
         <Route path="/analysis/:id" element={<AnalysisPage />} />
         <Route path="/history" element={<HistoryPage />} />
+        <Route path="/matches" element={<MatchListPage />} />
+        <Route path="/match/:id" element={<MatchPage />} />
+        <Route path="/compare/:token" element={<ComparePage />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     );
@@ -88,6 +92,7 @@ function Shell() {
         {state.kind === "signed-in" ? (
           <nav aria-label="Main" className="nav">
             <Link to="/history">History</Link>
+            <Link to="/matches">Matches</Link>
             <SignOut />
           </nav>
         ) : null}

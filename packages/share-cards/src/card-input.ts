@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { SharedVerdict } from "@unwrapped/services";
+import type { PublicMatch, SharedVerdict } from "@unwrapped/services";
 import { choosePunchline, truncateAtWord } from "./punchline.js";
 
 /** The two images of a verdict: a link preview and a story. */
@@ -30,6 +30,12 @@ export interface CardInput {
   /** Our name and where to find us: "unwrapped", "unwrapped.example". */
   readonly siteName: string;
   readonly siteHost: string;
+  /**
+   * A match's card only (absent on a verdict's, so a verdict's content key is what it was): the titles
+   * of the two lists, and the other listener's scores as a second dot on the chart.
+   */
+  readonly listTitles?: { readonly genres: string; readonly artists: string };
+  readonly other?: { readonly mainstream: number | null; readonly criticalAcclaim: number | null };
 }
 
 export function cardInput(verdict: SharedVerdict, publicUrl: string): CardInput {
@@ -46,6 +52,30 @@ export function cardInput(verdict: SharedVerdict, publicUrl: string): CardInput 
     artists: verdict.profile.topArtists.slice(0, 3).map((artist) => artist.name),
     siteName: "unwrapped",
     siteHost: new URL(publicUrl).host,
+  };
+}
+
+/**
+ * A match's images: "Max × Wren · 42 % compatible", the pair's label, a line of the joint verdict, the
+ * shared genres and artists, and both listeners on the chart. Only the match's public subsets are read.
+ */
+export function matchCardInput(match: PublicMatch, publicUrl: string): CardInput {
+  const name = (displayName: string | null, fallback: string) => {
+    const clean = displayName?.replace(/\s+/g, " ").trim();
+    return clean ? truncateAtWord(clean, 20) : fallback;
+  };
+  return {
+    heading: `${name(match.you.displayName, "A listener")} × ${name(match.them.displayName, "a friend")} · ${Math.round(match.compatibility * 100)} % compatible`,
+    label: match.label,
+    punchline: choosePunchline(match.description),
+    mainstream: match.you.mainstream,
+    criticalAcclaim: match.you.criticalAcclaim,
+    genres: match.sharedGenres.slice(0, 3),
+    artists: match.sharedArtists.slice(0, 3),
+    siteName: "unwrapped",
+    siteHost: new URL(publicUrl).host,
+    listTitles: { genres: "Shared genres", artists: "Shared artists" },
+    other: { mainstream: match.them.mainstream, criticalAcclaim: match.them.criticalAcclaim },
   };
 }
 

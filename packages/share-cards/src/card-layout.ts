@@ -70,9 +70,9 @@ function chart(input: CardInput, side: number, scale: number): CardElement {
     corner({ left: inset, bottom: inset }, QUADRANTS.bottomLeft, "flex-start"),
     corner({ right: inset, bottom: inset }, QUADRANTS.bottomRight, "flex-end"),
   ];
-  if (input.mainstream !== null && input.criticalAcclaim !== null) {
-    const x = clamp01(input.mainstream) * side;
-    const y = (1 - clamp01(input.criticalAcclaim)) * side;
+  const placeDot = (mainstream: number, criticalAcclaim: number, colour: string) => {
+    const x = clamp01(mainstream) * side;
+    const y = (1 - clamp01(criticalAcclaim)) * side;
     children.push(
       box({
         position: "absolute",
@@ -81,10 +81,18 @@ function chart(input: CardInput, side: number, scale: number): CardElement {
         width: dot,
         height: dot,
         borderRadius: "50%",
-        backgroundColor: COLOURS.accent,
+        backgroundColor: colour,
         border: `${Math.round(5 * scale)}px solid ${COLOURS.background}`,
       }),
     );
+  };
+  // A match's card: the other listener first, in white, so the owner's green dot stays on top.
+  const other = input.other;
+  if (other && other.mainstream !== null && other.criticalAcclaim !== null) {
+    placeDot(other.mainstream, other.criticalAcclaim, COLOURS.text);
+  }
+  if (input.mainstream !== null && input.criticalAcclaim !== null) {
+    placeDot(input.mainstream, input.criticalAcclaim, COLOURS.accent);
   } else {
     children.push(
       text(
@@ -195,7 +203,11 @@ export function cardLayout(input: CardInput, size: CardSize): CardElement {
         box({ flexDirection: "column" }, heading, label, box({ marginTop: 20 }, punchline)),
         box(
           { flexDirection: "column" },
-          box({}, list("Top genres", input.genres, 0.9, 320), list("Top artists", input.artists, 0.9, 320)),
+          box(
+            {},
+            list(input.listTitles?.genres ?? "Top genres", input.genres, 0.9, 320),
+            list(input.listTitles?.artists ?? "Top artists", input.artists, 0.9, 320),
+          ),
           box({ marginTop: 18 }, footer(input, 0.9)),
         ),
       ),
@@ -207,7 +219,11 @@ export function cardLayout(input: CardInput, size: CardSize): CardElement {
     box({ flexDirection: "column" }, heading, label),
     box({ justifyContent: "center" }, chart(input, 760, 1.8)),
     punchline,
-    box({}, list("Top genres", input.genres, 1.5, 460), list("Top artists", input.artists, 1.5, 460)),
+    box(
+      {},
+      list(input.listTitles?.genres ?? "Top genres", input.genres, 1.5, 460),
+      list(input.listTitles?.artists ?? "Top artists", input.artists, 1.5, 460),
+    ),
     footer(input, 1.5),
   );
 }

@@ -5,6 +5,7 @@ export {
   type CardSize,
   cardInput,
   contentKey,
+  matchCardInput,
   QUADRANTS,
   quadrantOf,
 } from "./card-input.js";

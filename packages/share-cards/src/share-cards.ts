@@ -1,6 +1,6 @@
 import type { Database } from "@unwrapped/db";
-import type { Logger, SharedVerdictOfAnalysis, ShareRevision } from "@unwrapped/services";
-import { type CardInput, type CardSize, cardInput, contentKey } from "./card-input.js";
+import type { Logger, PublicMatch, SharedVerdictOfAnalysis, ShareRevision } from "@unwrapped/services";
+import { type CardInput, type CardSize, cardInput, contentKey, matchCardInput } from "./card-input.js";
 import { CardRenderer } from "./card-renderer.js";
 import { CardStore } from "./card-store.js";
 import { Lru } from "./lru.js";
@@ -11,7 +11,8 @@ export const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
 const KNOWN_REVISIONS = 20_000;
 
 interface KnownImage {
-  readonly analysisId: string;
+  /** The analysis whose `share_cards` rows hold the image; null for a match's (kept in memory only). */
+  readonly analysisId: string | null;
   readonly key: string;
   readonly input: CardInput;
 }
@@ -81,6 +82,16 @@ export class ShareCards {
     return this.#imageOf(known, size);
   }
 
+  /**
+   * The image of a match, read just now through its match link (so a revoked or rotated link never
+   * reaches here). Drawn once per content and size, and kept in the memory cache only: the store's
+   * rows belong to analyses, and a match's image is as cheap to draw again after a restart.
+   */
+  matchImage(match: PublicMatch, size: CardSize): CardImage {
+    const input = matchCardInput(match, this.#publicUrl);
+    return this.#imageOf({ analysisId: null, key: contentKey(input, size), input }, size);
+  }
+
   #known(source: SharedVerdictOfAnalysis, size: CardSize): KnownImage {
     const input = cardInput(source.verdict, this.#publicUrl);
     return { analysisId: source.analysisId, key: contentKey(input, size), input };
@@ -90,9 +101,9 @@ export class ShareCards {
     return { etag: `"${known.key}"`, png: () => this.#png(known.analysisId, size, known.key, known.input) };
   }
 
-  async #png(analysisId: string, size: CardSize, key: string, input: CardInput): Promise<Buffer> {
+  async #png(analysisId: string | null, size: CardSize, key: string, input: CardInput): Promise<Buffer> {
     // Keyed by analysis too, so that every analysis gets its row in the store (two verdicts may look alike).
-    const memoryKey = `${analysisId}:${key}`;
+    const memoryKey = `${analysisId ?? "match"}:${key}`;
     const cached = this.#memory.get(memoryKey);
     if (cached) return cached;
     // Concurrent requests for one cold image (a link going viral) share one read and one drawing.
@@ -106,8 +117,8 @@ export class ShareCards {
     return png;
   }
 
-  async #load(analysisId: string, size: CardSize, key: string, input: CardInput): Promise<Buffer> {
-    let png = await this.#store.get(analysisId, size, key);
+  async #load(analysisId: string | null, size: CardSize, key: string, input: CardInput): Promise<Buffer> {
+    let png = analysisId === null ? null : await this.#store.get(analysisId, size, key);
     if (!png) {
       const drawn = await this.#renderer.render(input, size);
       this.renders += 1;
@@ -118,7 +129,7 @@ export class ShareCards {
         );
       }
       png = drawn.png;
-      await this.#store.put(analysisId, size, key, png);
+      if (analysisId !== null) await this.#store.put(analysisId, size, key, png);
     }
     return png;
   }

@@ -1,4 +1,5 @@
 import { isAppError, type PublicMatch, type Services } from "@unwrapped/services";
+import { CARD_SIZES } from "@unwrapped/share-cards";
 import { Router } from "express";
 import { html, PAGE_CSP, type SafeHtml } from "../html.js";
 import { layout } from "./share-page.js";
@@ -42,7 +43,12 @@ export function renderMatchPage(match: PublicMatch, url: string): SafeHtml {
   const formatValue = (value: number) =>
     difference?.dimension === "era" ? String(Math.round(value)) : `${Math.round(value * 100)}%`;
   return layout(
-    { title, description: match.description.slice(0, 200), url },
+    {
+      title,
+      description: match.description.slice(0, 200),
+      url,
+      image: { url: `${url}/card.png`, ...CARD_SIZES.card, alt: `${title}.` },
+    },
     html`<main>
   <p class="eyebrow">${you} × ${them}, unwrapped</p>
   <h1>${match.label}</h1>
@@ -64,6 +70,7 @@ export function renderMatchPage(match: PublicMatch, url: string): SafeHtml {
         : ""
     }
   </section>
+  <p class="actions"><a class="button" href="/">Get your own verdict</a> <a class="button secondary" href="${url}/story.png" download="unwrapped-match.png">Download story image</a></p>
   <footer>Matched ${match.createdAt.toISOString().slice(0, 10)} · <a href="/">unwrapped</a> tells you what your music taste says about you.</footer>
 </main>`,
   );

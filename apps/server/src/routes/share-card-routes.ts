@@ -12,7 +12,8 @@ const SIZES: readonly CardSize[] = ["card", "story"];
  * The share images. `/s/:token/card.png` and `/story.png` are public: the token is looked up on every
  * request (one indexed read), so a revoked or rotated link's images answer 404 at once on every
  * process, while the drawing itself comes from the cache. `/analysis/:id/card.png` and `/story.png`
- * are the owner's, with a bearer token, also while sharing is off.
+ * are the owner's, with a bearer token, also while sharing is off. `/m/:token/card.png` and `/story.png`
+ * are a match link's, looked up the same way (404 once it is revoked or rotated).
  */
 export function shareCardRoutes(services: Services, cards = createShareCards(services)): Router {
   const router = Router();
@@ -23,6 +24,14 @@ export function shareCardRoutes(services: Services, cards = createShareCards(ser
         const revision = SHARE_TOKEN.test(token) ? await services.shares.revisionOf(token) : null;
         if (!revision) throw new NotFoundError("This share link does not exist or was revoked.");
         return cards.imageAt(revision, size, () => services.shares.getWithAnalysis(token));
+      });
+    });
+    router.get(`/m/:token/${size}.png`, async (request, response) => {
+      const token = request.params.token ?? "";
+      await answer(request, response, async () => {
+        if (!SHARE_TOKEN.test(token))
+          throw new NotFoundError("This match link does not exist or was revoked.");
+        return cards.matchImage(await services.matches.getPublic(token), size);
       });
     });
     router.get(`/analysis/:id/${size}.png`, async (request, response) => {

@@ -27,7 +27,7 @@ export function sharePage(services: Services): Router {
       let page = pages.get(key);
       if (page === undefined) {
         const verdict = await services.shares.get(token);
-        page = renderVerdictPage(verdict, `${services.config.server.publicUrl}/s/${token}`).value;
+        page = renderVerdictPage(verdict, `${services.config.server.publicUrl}/s/${token}`, token).value;
         pages.set(key, page);
       }
       response.send(page);
@@ -117,7 +117,11 @@ ${body}
  * genres, then the long text; the link preview shows the card image and, as its description, the label
  * and the punchline (not the verdict's opening sentence).
  */
-export function renderVerdictPage(verdict: SharedVerdict, url: string): SafeHtml {
+/**
+ * The share page. `token` makes the "Compare with my taste" link: the web app's `/compare/<token>`
+ * creates the match for a signed-in visitor (one who is not signed in signs in first).
+ */
+export function renderVerdictPage(verdict: SharedVerdict, url: string, token: string): SafeHtml {
   const who = verdict.displayName ? `${verdict.displayName}'s` : "A listener's";
   const title = `${who} music taste: ${verdict.label}`;
   const punchline = choosePunchline(verdict.description);
@@ -166,7 +170,7 @@ export function renderVerdictPage(verdict: SharedVerdict, url: string): SafeHtml
     </div>
   </section>
   <section class="card description">${paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}</section>
-  <p class="actions"><a class="button" href="/">Get your own verdict</a> <a class="button secondary" href="${url}/story.png" download="unwrapped-story.png">Download story image</a></p>
+  <p class="actions"><a class="button" href="/">Get your own verdict</a> <a class="button secondary" href="/compare/${encodeURIComponent(token)}">Compare with my taste</a> <a class="button secondary" href="${url}/story.png" download="unwrapped-story.png">Download story image</a></p>
   <footer>Analysed ${verdict.analyzedAt.toISOString().slice(0, 10)} · <a href="/">unwrapped</a> tells you what your music taste says about you.</footer>
 </main>`,
   );

@@ -5,7 +5,7 @@ import type { Services } from "@unwrapped/services";
 import express, { Router } from "express";
 
 /** The app's pages: index.html answers each of them, and the app's router picks the view. */
-const APP_ROUTES = ["/", "/analysis/:id", "/history", "/match/:id"];
+const APP_ROUTES = ["/", "/analysis/:id", "/history", "/match/:id", "/matches", "/compare/:token"];
 
 /**
  * The app runs only its own scripts and styles; it talks to this origin only (the API, the session

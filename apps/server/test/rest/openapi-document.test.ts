@@ -60,6 +60,11 @@ describe("GET /api/openapi.json", () => {
         "/account",
         "/account/disconnect-spotify",
         "/health",
+        "/matches",
+        "/matches/{matchId}",
+        "/matches/{matchId}/share/revoke",
+        "/matches/{matchId}/share/rotate",
+        "/matches/shared/{token}",
       ]),
     );
   });

@@ -204,8 +204,64 @@ describe("every operation of the OpenAPI document, called over plain HTTP", () =
     expect(shared.body).toMatchObject({ analyzedAt: verdict.analyzedAt });
     const rotated = await expectOperation("POST", "/share/rotate", 200, { token, body: { analysisId } });
     expect((rotated.body as { shareToken: string }).shareToken).not.toBe(verdict.shareToken);
+
+    // A friend compares their taste with the (rotated) share link, before it is revoked.
+    const friend = await call(server.url, "POST", "/auth/exchange", {
+      body: { code: await loginCode(server.url, "indie-obscurist") },
+    });
+    const friendToken = (friend.body as { accessToken: string }).accessToken;
+    const friendBegun = await call(server.url, "POST", "/analysis/begin", { token: friendToken, body: {} });
+    const friendAnalysis = (friendBegun.body as { analysisId: string }).analysisId;
+    await call(server.url, "GET", `/analysis/${friendAnalysis}/events`, { token: friendToken });
+    const created = await expectOperation("POST", "/matches", 200, {
+      token: friendToken,
+      body: { shareToken: (rotated.body as { shareToken: string }).shareToken },
+    });
+    const match = created.body as { matchId: string; shareToken: string; compatibility: number };
+    expect(match.compatibility).toBeGreaterThanOrEqual(0);
+    expect(match.compatibility).toBeLessThanOrEqual(1);
+    const fetched = await expectOperation("GET", "/matches/{matchId}", 200, {
+      token: friendToken,
+      path: { matchId: match.matchId },
+    });
+    expect(fetched.body).toMatchObject({ matchId: match.matchId, compatibility: match.compatibility });
+    await expectOperation("GET", "/matches/{matchId}", 404, { token, path: { matchId: match.matchId } });
+    const matches = await expectOperation("GET", "/matches", 200, {
+      token: friendToken,
+      query: { limit: "5" },
+    });
+    expect((matches.body as { items: { matchId: string }[] }).items.map((item) => item.matchId)).toEqual([
+      match.matchId,
+    ]);
+    const publicMatch = await expectOperation("GET", "/matches/shared/{token}", 200, {
+      path: { token: match.shareToken },
+    });
+    expect(publicMatch.body).not.toHaveProperty("matchId");
+    const rotatedMatch = await expectOperation("POST", "/matches/{matchId}/share/rotate", 200, {
+      token: friendToken,
+      path: { matchId: match.matchId },
+    });
+    expect((rotatedMatch.body as { shareToken: string }).shareToken).not.toBe(match.shareToken);
+    await expectOperation("GET", "/matches/shared/{token}", 404, { path: { token: match.shareToken } });
+    await expectOperation("POST", "/matches/{matchId}/share/revoke", 200, {
+      token: friendToken,
+      path: { matchId: match.matchId },
+    });
+    await expectOperation("DELETE", "/matches/{matchId}", 200, {
+      token: friendToken,
+      path: { matchId: match.matchId },
+    });
+    await expectOperation("GET", "/matches/{matchId}", 404, {
+      token: friendToken,
+      path: { matchId: match.matchId },
+    });
+
     await expectOperation("POST", "/share/revoke", 200, { token, body: { analysisId } });
     await expectOperation("GET", "/share/{token}", 404, { path: { token: verdict.shareToken } });
+    await expectOperation("POST", "/matches", 404, {
+      token: friendToken,
+      body: { shareToken: (rotated.body as { shareToken: string }).shareToken },
+    });
 
     const refreshed = await expectOperation("POST", "/auth/refresh", 200, {
       body: { refreshToken: session.refreshToken },

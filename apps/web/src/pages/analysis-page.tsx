@@ -3,6 +3,7 @@ import { useParams } from "react-router";
 import { useTRPC } from "../api";
 import { ErrorNotice, errorCodeOf } from "../components/error-notice";
 import { ShareControls } from "../components/share-controls";
+import { StandingsView } from "../components/standings-view";
 import { VerdictView } from "../components/verdict-view";
 import { useBrowserSession } from "../session-context";
 import { downloadStoryImage, storyFileName } from "../story-image";
@@ -75,6 +76,7 @@ function Verdict(props: { analysisId: string }) {
   const verdict = result.data;
   return (
     <VerdictView result={verdict}>
+      <StandingsView standings={verdict.standings} />
       <ShareControls
         shareUrl={verdict.shareUrl}
         label={verdict.label}

@@ -7,6 +7,7 @@ import { QuadrantChart } from "../components/quadrant-chart";
 import { ToneChoice } from "../components/tone-choice";
 import { useSessionState } from "../session-context";
 import { LiveProgress, useBeginAnalysis } from "./live-progress";
+import { CompareWithFriend } from "./match-pages";
 
 /** Signed in: the latest verdict (or the running analysis), and the button to start one. */
 export function HomePage() {
@@ -43,6 +44,7 @@ export function HomePage() {
         </section>
       )}
       <StartAnalysis again={status !== null} />
+      {status?.status === "completed" ? <CompareWithFriend /> : null}
     </div>
   );
 }

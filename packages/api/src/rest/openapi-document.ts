@@ -3,7 +3,10 @@ import {
   AnalysisResult,
   AnalysisStatus,
   HistoryPage,
+  Match,
+  MatchPage,
   Me,
+  PublicMatch,
   PublicProfile,
   SessionTokens,
   SharedVerdict,
@@ -57,6 +60,9 @@ const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   SharedVerdict,
   PublicProfile,
   ShareLink,
+  Match,
+  MatchPage,
+  PublicMatch,
   Error: ErrorBody,
 };
 
