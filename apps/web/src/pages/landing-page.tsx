@@ -2,6 +2,16 @@ import { useQuery } from "@tanstack/react-query";
 import { listDemoPersonas } from "@unwrapped/client";
 import { QuadrantChart } from "../components/quadrant-chart";
 
+/**
+ * The sign-in link. From any page but `/` (a friend's `/compare/<token>`, a verdict's address) sign-in
+ * comes back to that page: redirect_to is this origin, which the server allows (APP_URL).
+ */
+export function signInHref(location: { origin: string; pathname: string; search: string }): string {
+  if (location.pathname === "/" && location.search === "") return "/auth/spotify/login";
+  const back = `${location.origin}${location.pathname}${location.search}`;
+  return `/auth/spotify/login?redirect_to=${encodeURIComponent(back)}`;
+}
+
 /** Signed out: what the service does, a sample verdict, and "Sign in with Spotify". */
 export function LandingPage(props: { reason: string | null }) {
   const personas = useQuery({
@@ -24,7 +34,7 @@ export function LandingPage(props: { reason: string | null }) {
           and how acclaimed your taste is, and hand you a verdict — with the evidence, and a link to share it.
         </p>
         <p>
-          <a className="button primary big" href="/auth/spotify/login">
+          <a className="button primary big" href={signInHref(window.location)}>
             Sign in with Spotify
           </a>
         </p>
