@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findWebRoot } from "../../server/src/routes/web-app.js";
 import { startTestServer, type TestServer } from "../../server/test/support/test-server.js";
 import { launchChromium, seriousViolations } from "./browser.js";
 
@@ -44,7 +45,10 @@ describe("the web app in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
     // Sandbox latency keeps the analysis running long enough to be watched; nothing waits for it.
-    server = await startTestServer({ env: { SANDBOX_LATENCY_MS: "250" } });
+    // The real built app (`pnpm test:e2e` builds it first), not the test server's one-page fixture.
+    const webRoot = findWebRoot();
+    if (!webRoot) throw new Error("apps/web is not built: run `pnpm build` (pnpm test:e2e does)");
+    server = await startTestServer({ env: { SANDBOX_LATENCY_MS: "250" }, webRoot });
     chromium = await launchChromium();
     browser = chromium.browser;
   });
