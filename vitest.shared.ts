@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 export function sharedTestOptions(options: { database: boolean }) {
   return {
     pool: "forks" as const,
+    // Both cores: vitest's default leaves one free, which ran the files one at a time on 2-core machines.
+    maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 60_000,
     env: { NODE_ENV: "test" },
