@@ -74,9 +74,12 @@ describe("sign-in with Spotify", () => {
     expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(landed.searchParams.has("access_token")).toBe(false);
 
+    // Issued at or after this moment (JWT times are whole seconds), so it expires at least ~15 min after
+    // it: an ordering, however long the exchange itself takes.
+    const beforeExchange = Date.now();
     const session = await rawClient(server.url).auth.exchange.mutate({ code });
     expect(session.accessTokenExpiresAt).toBeInstanceOf(Date);
-    expect(session.accessTokenExpiresAt.getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
+    expect(session.accessTokenExpiresAt.getTime()).toBeGreaterThan(beforeExchange - 1000 + 14 * 60_000);
     const me = await rawClient(server.url, session.accessToken).auth.me.query();
     expect(me).toMatchObject({
       id: session.user.id,
