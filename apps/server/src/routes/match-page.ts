@@ -2,7 +2,7 @@ import { isAppError, type PublicMatch, type Services } from "@unwrapped/services
 import { CARD_SIZES } from "@unwrapped/share-cards";
 import { Router } from "express";
 import { html, PAGE_CSP, type SafeHtml } from "../html.js";
-import { layout } from "./share-page.js";
+import { layout, renderNotFoundPage } from "./share-page.js";
 
 /** GET /m/:token — the public page of a taste match; 404 once its link is revoked or rotated. */
 export function matchPage(services: Services): Router {
@@ -19,7 +19,7 @@ export function matchPage(services: Services): Router {
       response.send(renderMatchPage(match, `${services.config.server.publicUrl}/m/${token}`).value);
     } catch (error) {
       if (valid && !(isAppError(error) && error.code === "NOT_FOUND")) throw error;
-      response.status(404).send(renderMatchNotFoundPage(services.config.server.publicUrl).value);
+      response.status(404).send(renderNotFoundPage(services.config.server.publicUrl, "match").value);
     }
   });
   return router;
@@ -72,22 +72,6 @@ export function renderMatchPage(match: PublicMatch, url: string): SafeHtml {
   </section>
   <p class="actions"><a class="button" href="/">Get your own verdict</a> <a class="button secondary" href="${url}/story.png" download="unwrapped-match.png">Download story image</a></p>
   <footer>Matched ${match.createdAt.toISOString().slice(0, 10)} · <a href="/">unwrapped</a> tells you what your music taste says about you.</footer>
-</main>`,
-  );
-}
-
-function renderMatchNotFoundPage(publicUrl: string): SafeHtml {
-  return layout(
-    {
-      title: "This match is not here",
-      description: "The match link does not exist or was revoked by its owner.",
-      url: publicUrl,
-    },
-    html`<main>
-  <p class="eyebrow">404</p>
-  <h1>This match is not here</h1>
-  <p>The link does not exist, or its owner stopped sharing it.</p>
-  <footer><a href="/">unwrapped</a> tells you what your music taste says about you.</footer>
 </main>`,
   );
 }

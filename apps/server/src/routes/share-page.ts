@@ -207,16 +207,18 @@ function quadrantChart(mainstream: number | null, criticalAcclaim: number | null
 </svg>`;
 }
 
-export function renderNotFoundPage(publicUrl: string): SafeHtml {
+/** The 404 page of a public link: a shared verdict's (/s/) or a match's (/m/). */
+export function renderNotFoundPage(publicUrl: string, what: "verdict" | "match" = "verdict"): SafeHtml {
+  const title = `This ${what} is not here`;
   return layout(
     {
-      title: "This verdict is not here",
-      description: "The share link does not exist or was revoked by its owner.",
+      title,
+      description: `The ${what === "verdict" ? "share" : "match"} link does not exist or was revoked by its owner.`,
       url: publicUrl,
     },
     html`<main>
   <p class="eyebrow">404</p>
-  <h1>This verdict is not here</h1>
+  <h1>${title}</h1>
   <p>The link does not exist, or its owner stopped sharing it.</p>
   <footer><a href="/">unwrapped</a> tells you what your music taste says about you.</footer>
 </main>`,

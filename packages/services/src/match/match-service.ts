@@ -4,6 +4,7 @@ import type { TasteProfile } from "../analysis/taste-profile.js";
 import type { Tone } from "../analysis/views.js";
 import type { Clock } from "../clock.js";
 import { NotFoundError, PreconditionFailedError, ValidationError } from "../errors.js";
+import { SHARED_VERDICT_COLUMNS } from "../share/share-service.js";
 import { createShareToken } from "../share/share-token.js";
 import { type SharedVerdict, toPublicProfile } from "../share/shared-verdict.js";
 import { compatibilityOf } from "./compatibility.js";
@@ -25,17 +26,11 @@ export interface MatchServiceDependencies {
   readonly judge: MatchJudge;
 }
 
+/** A shared verdict's columns (as ShareService reads them), with the owner and the tone. */
 const sharedVerdictColumns = {
-  analysisId: analyses.id,
+  ...SHARED_VERDICT_COLUMNS,
   userId: analyses.userId,
   tone: analyses.tone,
-  label: analyses.label,
-  description: analyses.description,
-  criticalAcclaim: analyses.criticalAcclaim,
-  mainstream: analyses.mainstream,
-  profile: analyses.profile,
-  completedAt: analyses.completedAt,
-  displayName: users.displayName,
 };
 
 /**

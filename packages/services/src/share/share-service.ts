@@ -18,6 +18,18 @@ export interface ShareRevision {
   readonly revision: string;
 }
 
+/** What a shared verdict is read from: the analysis and its owner's display name (joined on users). */
+export const SHARED_VERDICT_COLUMNS = {
+  analysisId: analyses.id,
+  label: analyses.label,
+  description: analyses.description,
+  criticalAcclaim: analyses.criticalAcclaim,
+  mainstream: analyses.mainstream,
+  profile: analyses.profile,
+  completedAt: analyses.completedAt,
+  displayName: users.displayName,
+};
+
 /** Share links: public reads by token, and the owner's revoke and rotate. */
 export class ShareService {
   readonly #db: Database;
@@ -90,16 +102,7 @@ export class ShareService {
 
   async #find(where: SQL | undefined): Promise<SharedVerdictOfAnalysis | null> {
     const [row] = await this.#db
-      .select({
-        analysisId: analyses.id,
-        label: analyses.label,
-        description: analyses.description,
-        criticalAcclaim: analyses.criticalAcclaim,
-        mainstream: analyses.mainstream,
-        profile: analyses.profile,
-        completedAt: analyses.completedAt,
-        displayName: users.displayName,
-      })
+      .select(SHARED_VERDICT_COLUMNS)
       .from(analyses)
       .innerJoin(users, eq(users.id, analyses.userId))
       .where(where);
