@@ -141,29 +141,16 @@ export class LlmJudge implements Judge {
   }
 
   async #ask(messages: readonly ChatMessage[], context: JudgeContext): Promise<Attempt> {
-    const cancel = context.signal;
-    const { baseUrl, apiKey, model, timeoutMs } = this.#settings;
-    const timeout = this.#timers.timeout(timeoutMs);
-    const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      accept: "text/event-stream, application/json",
-    };
-    if (apiKey.length > 0) headers.authorization = `Bearer ${apiKey}`;
+    const { timeoutMs } = this.#settings;
+    const request = postChatCompletion(this.#fetch, this.#timers, this.#settings, messages, {
+      temperature: LLM_TEMPERATURE,
+      stream: true,
+      signal: context.signal,
+    });
+    const timeout = request.timeout;
     let text: string;
     try {
-      const response = await this.#fetch(`${baseUrl.replace(/\/+$/, "")}/chat/completions`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({
-          model,
-          messages,
-          temperature: LLM_TEMPERATURE,
-          response_format: { type: "json_object" },
-          stream: true,
-        }),
-        signal,
-      });
+      const response = await request.response;
       if (!response.ok) {
         await response.body?.cancel();
         return { outcome: "failed", reason: `HTTP ${response.status}` };
@@ -308,3 +295,38 @@ function errorName(error: unknown): string {
 }
 
 export { promptFor };
+
+/**
+ * POSTs a chat completion asking for a JSON object to an OpenAI-compatible endpoint (streamed when
+ * `stream`), under the judge's timeout and the caller's signal; `timeout` tells a timeout from another
+ * failure. Shared by the verdict's and the match's LLM judges.
+ */
+export function postChatCompletion(
+  fetchImpl: typeof fetch,
+  timers: Timers,
+  settings: LlmJudgeSettings,
+  messages: readonly { role: string; content: string }[],
+  options: { temperature: number; stream: boolean; signal?: AbortSignal | undefined },
+): { response: Promise<Response>; timeout: AbortSignal } {
+  const { baseUrl, apiKey, model, timeoutMs } = settings;
+  const timeout = timers.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept: options.stream ? "text/event-stream, application/json" : "application/json",
+  };
+  if (apiKey.length > 0) headers.authorization = `Bearer ${apiKey}`;
+  const response = fetchImpl(`${baseUrl.replace(/\/+$/, "")}/chat/completions`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({
+      model,
+      messages,
+      temperature: options.temperature,
+      response_format: { type: "json_object" },
+      ...(options.stream ? { stream: true } : {}),
+    }),
+    signal,
+  });
+  return { response, timeout };
+}

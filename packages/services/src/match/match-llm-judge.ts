@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { LlmJudgeSettings } from "../analysis/llm-judge.js";
+import { type LlmJudgeSettings, postChatCompletion } from "../analysis/llm-judge.js";
 import { withinWordLimits } from "../analysis/word-limits.js";
 import type { Timers } from "../clock.js";
 import {
@@ -92,22 +92,16 @@ export class MatchLlmJudge implements MatchJudge {
     messages: readonly ChatMessage[],
     cancel: AbortSignal | undefined,
   ): Promise<{ verdict: JointVerdict } | { reason: string; content: string | null; final: boolean }> {
-    const { baseUrl, apiKey, model, timeoutMs } = this.#settings;
-    const timeout = this.#timers.timeout(timeoutMs);
-    const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      accept: "application/json",
-    };
-    if (apiKey.length > 0) headers.authorization = `Bearer ${apiKey}`;
+    const { timeoutMs } = this.#settings;
+    const request = postChatCompletion(this.#fetch, this.#timers, this.#settings, messages, {
+      temperature: 0.8,
+      stream: false,
+      signal: cancel,
+    });
+    const timeout = request.timeout;
     let text: string;
     try {
-      const response = await this.#fetch(`${baseUrl.replace(/\/+$/, "")}/chat/completions`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ model, messages, temperature: 0.8, response_format: { type: "json_object" } }),
-        signal,
-      });
+      const response = await request.response;
       if (!response.ok) {
         await response.body?.cancel();
         return { reason: `HTTP ${response.status}`, content: null, final: true };
